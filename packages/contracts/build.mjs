@@ -1,0 +1,2 @@
+// Placeholder replaced by the contracts build (AssemblyScript + WAT → build/*.wasm).
+console.log('contracts: nothing to build yet');

@@ -1,0 +1,12 @@
+/**
+ * @cloak/wasm: decode, validate and re-encode WebAssembly contract binaries; CosmWasm static checks;
+ * gas metering and stack-depth instrumentation. Executes nothing.
+ */
+export * from './types.js';
+export * from './errors.js';
+export * as limits from './limits.js';
+export { Op, Imm, opName, ALL_OPS } from './opcodes.js';
+export { InstrReader, BLOCK_EMPTY } from './instr.js';
+export { ByteReader, ByteWriter } from './bytes.js';
+export { decode, decodeOrThrow, sectionName, type DecodeOptions } from './decode.js';
+export { encode, writeConstExpr } from './encode.js';
