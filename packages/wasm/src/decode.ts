@@ -128,7 +128,7 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
         break;
       }
       case SectionId.global: {
-        const n = s.count('global', L.MAX_GLOBALS, 'MAX_GLOBALS', 4);
+        const n = s.count('global', L.MAX_GLOBALS, 'MAX_GLOBALS', 3);
         for (let i = 0; i < n; i++) {
           const type = readGlobalType(s);
           const init = readConstExpr(s);

@@ -10,3 +10,4 @@ export { InstrReader, BLOCK_EMPTY } from './instr.js';
 export { ByteReader, ByteWriter } from './bytes.js';
 export { decode, decodeOrThrow, sectionName, type DecodeOptions } from './decode.js';
 export { encode, writeConstExpr } from './encode.js';
+export { validate, decodeAndValidate, type ValidationInfo, type ValidateOptions } from './validate.js';
