@@ -11,3 +11,6 @@ export { ByteReader, ByteWriter } from './bytes.js';
 export { decode, decodeOrThrow, sectionName, type DecodeOptions } from './decode.js';
 export { encode, writeConstExpr } from './encode.js';
 export { validate, decodeAndValidate, type ValidationInfo, type ValidateOptions } from './validate.js';
+export { parseNames, encodeNames, getNames, remapNames, mapNameSections, moduleName, functionNames, localNames, NAME_SECTION, type NameSection, type NameSubsection, type NameAssoc, type LocalNames } from './names.js';
+export { remapFunctions, addFunctionImport } from './remap.js';
+export { limitStack, stackExhausted, STACK_HEIGHT_EXPORT, MAX_STACK_LIMIT, type StackLimitOptions, type StackLimitInfo, type StackLimited } from './stack-limit.js';

@@ -77,3 +77,28 @@ export const cosmwasmLimits = {
   maxTotalLocals: 10_000,
 };
 export type CosmwasmLimits = typeof cosmwasmLimits;
+
+/**
+ * Default call-depth limit of the stack-height instrumentation (stack-limit.ts), in its cost units: the
+ * sum over active frames of params + declared locals + max operand-stack height + 2. It must trap
+ * before V8 exhausts its own stack (a RangeError, whose depth differs between tiers and machines), so it
+ * was measured (Node 20.20.2, V8 default --stack-size=984 KiB, x64; stack-limit.test.ts re-measures it):
+ * how many units V8 reaches before its RangeError when the limit is set out of reach, per frame shape:
+ *
+ *   frame shape (instrumented, Liftoff = V8's first tier)         cost   frames   units   bytes/unit
+ *   `call_indirect` self-recursion (thunk + function per level)      3    10476   31428     32
+ *   `call $f`, no params, no locals                                  2    20951   41902     24
+ *   1 param                                                          4    17944   71776     14
+ *   4 params, 8 i64 locals                                          18     7850  141300      7
+ *   100 i64 params + 100 i64 locals, all live across the call      302      319   96338     10
+ *   100 i32 params                                                 202      636  128472      8
+ *   100 unused i64 locals                                          102     1186  120972      8
+ *
+ * (TurboFan, `--no-liftoff`, reaches more units in every row: 41904 for the worst one.) The worst shape
+ * reaches 31428 units; 16384 is about half of it, so a contract at the limit has used at most ~512 KiB
+ * of the 984 KiB, and the rest is left for the embedder's JS frames below the entry point and for a
+ * host function called from the deepest frame. For the 4-params/8-locals shape, 16384 units are 910
+ * frames. (For comparison: Secret Network runs contracts on wasm3 with a 60 KiB stack, about 7,700
+ * 8-byte slots.) The limit is a consensus parameter: changing it changes which executions trap.
+ */
+export const DEFAULT_STACK_LIMIT = 16_384;
