@@ -14,3 +14,7 @@ export { validate, decodeAndValidate, type ValidationInfo, type ValidateOptions 
 export { parseNames, encodeNames, getNames, remapNames, mapNameSections, moduleName, functionNames, localNames, NAME_SECTION, type NameSection, type NameSubsection, type NameAssoc, type LocalNames } from './names.js';
 export { remapFunctions, addFunctionImport } from './remap.js';
 export { limitStack, stackExhausted, STACK_HEIGHT_EXPORT, MAX_STACK_LIMIT, type StackLimitOptions, type StackLimitInfo, type StackLimited } from './stack-limit.js';
+export { SECRET_SCHEDULE, COSMWASM_2_SCHEDULE, DEFAULT_SCHEDULE, COSMWASM_ACCOUNTING_OPS, MAX_OP_COST, COST_TABLE_SIZE, defineSchedule, opSlot, type GasSchedule, type ScheduleSpec } from './schedule.js';
+export { meter, GAS_LEFT_EXPORT, GAS_EXHAUSTED_EXPORT, type MeterOptions, type MeterResult } from './meter.js';
+export { canonicalizeNaNs, canonicalizeNaNsDetailed, canonicalizeNaNsResult, canProduceArithmeticNaN, CANONICAL_NAN_F32, CANONICAL_NAN_F64, type NanCanonicalized } from './nan.js';
+export { instrument, type InstrumentOptions, type Instrumented } from './instrument.js';

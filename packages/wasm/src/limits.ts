@@ -102,3 +102,12 @@ export type CosmwasmLimits = typeof cosmwasmLimits;
  * 8-byte slots.) The limit is a consensus parameter: changing it changes which executions trap.
  */
 export const DEFAULT_STACK_LIMIT = 16_384;
+
+/**
+ * Largest price in a gas schedule (schedule.ts): of one instruction, one page, one byte, one table
+ * element or one declared local. Ours: a function body has fewer than 2^23 instructions
+ * (MAX_FUNCTION_SIZE), so a metered block's sum stays below 2^49, an exact JS integer, and a dynamic
+ * charge (a u32 operand × price) below 2^58, inside the helper's u64 arithmetic. CosmWasm 1.x's
+ * largest price (1,610,000 per accounting operator) fits.
+ */
+export const MAX_OP_COST = 2 ** 26;

@@ -1,0 +1,173 @@
+/**
+ * The instrumentation pipeline the VM runs on a contract before either engine sees it
+ * (design.md "Decisions already made"; spec/interpreter-notes.md §4.6 and §6):
+ *
+ *   decode + validate → [reject floats] → canonicalize NaNs → meter gas → limit stack depth
+ *   → validate again → encode
+ *
+ * - NaN canonicalization (nan.ts) is skipped when no instruction can produce an arithmetic NaN; with
+ *   `rejectFloats` any float type or instruction refuses the module instead (Secret's legacy rule).
+ * - Metering (meter.ts) prices only the original instructions: the NaN helpers are excluded, so the
+ *   gas of a program does not depend on how many canonicalization calls were inserted.
+ * - The stack limiter (stack-limit.ts) counts frames of every original function; the helpers of the
+ *   two passes above are leaf functions of fixed small frames and are excluded (never wrapped).
+ *   It needs each body's maximum operand-stack height *as instrumented*, so the metered module is
+ *   validated and the heights come from there; that validation also checks the passes' output.
+ * Every appended function, global and type comes after the existing ones, so the contract's own
+ * indices (exports, table entries, start, name section) are unchanged until the stack limiter
+ * redirects exports, table entries and start to its thunks.
+ *
+ * The result is deterministic in (bytes, options): the same input gives the same output bytes on
+ * every node, and `cacheKey` names what the output depends on besides the input's hash.
+ */
+import { WasmError, capture } from './errors.js';
+import { encode } from './encode.js';
+import { InstrReader } from './instr.js';
+import { DEFAULT_STACK_LIMIT } from './limits.js';
+import { GAS_EXHAUSTED_EXPORT, GAS_LEFT_EXPORT, meter } from './meter.js';
+import { canonicalizeNaNsResult } from './nan.js';
+import { ALL_OPS } from './opcodes.js';
+import { DEFAULT_SCHEDULE, opSlot, COST_TABLE_SIZE, type GasSchedule } from './schedule.js';
+import { STACK_HEIGHT_EXPORT, limitStack } from './stack-limit.js';
+import { ValType, type Module, type Result } from './types.js';
+import { decodeAndValidate, validate } from './validate.js';
+
+export { GAS_LEFT_EXPORT, GAS_EXHAUSTED_EXPORT, STACK_HEIGHT_EXPORT };
+
+export interface InstrumentOptions {
+  /** Gas schedule (default `DEFAULT_SCHEDULE`, Secret's). */
+  schedule?: GasSchedule;
+  /** Refuse any float type or instruction instead of canonicalizing NaNs (default false). */
+  rejectFloats?: boolean;
+  /** Call-depth limit in stack-limit.ts units (default `DEFAULT_STACK_LIMIT`), or false for none. */
+  stackLimit?: number | false;
+  /** Initial value of the gas-left global, which a start function runs on (default 0). */
+  initialGas?: bigint;
+}
+
+export interface Instrumented {
+  module: Module;
+  bytes: Uint8Array;
+  gas: {
+    leftExport: string;
+    exhaustedExport: string;
+    /** Global indices in the instrumented module. */
+    leftGlobal: number;
+    exhaustedGlobal: number;
+    /** Function index of the `$gas (param i64)` helper (an engine may run it as an intrinsic). */
+    gasFunc: number;
+    scheduleId: string;
+  };
+  /** Present when a stack limit was applied. */
+  stack?: { heightExport: string; heightGlobal: number; limit: number; thunks: number };
+  /** Functions appended by NaN canonicalization and metering (excluded from metering and stack counting). */
+  helpers: number[];
+  /** Canonicalization calls inserted (0 when the pass was skipped). */
+  nanSites: number;
+  /** What the output depends on besides the input bytes: schedule id, float mode, stack limit. */
+  cacheKey: string;
+}
+
+/** Instruments a contract. Everything wrong with the input is returned as a WasmError. */
+export function instrument(input: Uint8Array | Module, options: InstrumentOptions = {}): Result<Instrumented, WasmError> {
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  const stackLimit = options.stackLimit === undefined ? DEFAULT_STACK_LIMIT : options.stackLimit;
+  const rejectFloats = options.rejectFloats ?? false;
+
+  let m: Module;
+  if (input instanceof Uint8Array) {
+    const d = decodeAndValidate(input);
+    if (!d.ok) return d;
+    m = d.value.module;
+  } else {
+    const v = validate(input);
+    if (!v.ok) return v;
+    m = input;
+  }
+
+  if (rejectFloats) {
+    const f = capture(() => checkNoFloats(m));
+    if (!f.ok) return f;
+  }
+
+  const nan = canonicalizeNaNsResult(m);
+  if (!nan.ok) return nan;
+  const nanHelpers = nan.value.helpers;
+
+  const metered = meter(nan.value.module, schedule, {
+    exclude: new Set(nanHelpers),
+    ...(options.initialGas === undefined ? {} : { initialGas: options.initialGas }),
+  });
+  if (!metered.ok) return metered;
+  const helpers = [...nanHelpers, ...metered.value.helpers];
+  let out = metered.value.module;
+
+  // Validate what the passes produced: a failure here is a bug in them, still reported as a value.
+  const v = validate(out);
+  if (!v.ok) return { ok: false, error: new WasmError(v.error.kind, `instrumented module does not validate: ${v.error.reason}`, v.error.offset) };
+
+  let stack: Instrumented['stack'];
+  if (stackLimit !== false) {
+    const s = limitStack(out, { maxStackHeights: v.value.maxStackHeights }, { limit: stackLimit, exclude: new Set(helpers) });
+    if (!s.ok) return s;
+    out = s.value.module;
+    stack = { heightExport: s.value.heightExport, heightGlobal: s.value.heightGlobal, limit: s.value.limit, thunks: s.value.thunks.size };
+  }
+
+  const bytes = capture(() => encode(out));
+  if (!bytes.ok) return bytes;
+  const result: Instrumented = {
+    module: out,
+    bytes: bytes.value,
+    gas: {
+      leftExport: metered.value.leftExport,
+      exhaustedExport: metered.value.exhaustedExport,
+      leftGlobal: metered.value.leftGlobal,
+      exhaustedGlobal: metered.value.exhaustedGlobal,
+      gasFunc: metered.value.gasFunc,
+      scheduleId: schedule.id,
+    },
+    helpers,
+    nanSites: nan.value.sites,
+    cacheKey: `${schedule.id};floats=${rejectFloats ? 'reject' : 'canonical'};stack=${stackLimit === false ? 'none' : stackLimit};gas0=${options.initialGas ?? 0n}`,
+  };
+  if (stack) result.stack = stack;
+  return { ok: true, value: result };
+}
+
+/** Float instructions by `opSlot`: every opcode whose name mentions f32 or f64. */
+const FLOAT_OP = new Uint8Array(COST_TABLE_SIZE);
+for (const [op, name] of ALL_OPS) if (/f32|f64/.test(name)) FLOAT_OP[opSlot(op)] = 1;
+
+function isFloat(t: number): boolean {
+  return t === ValType.f32 || t === ValType.f64;
+}
+
+function refuse(what: string, offset = -1): WasmError {
+  return new WasmError('unsupported', `floating point is not allowed (rejectFloats): ${what}`, offset);
+}
+
+/** Throws a WasmError for the first float type or instruction in `m`. */
+function checkNoFloats(m: Module): void {
+  m.types.forEach((t, i) => {
+    if (t.params.some(isFloat) || t.results.some(isFloat)) throw refuse(`type ${i} has a float parameter or result`);
+  });
+  for (const imp of m.imports) {
+    if (imp.desc.kind === 'global' && isFloat(imp.desc.global.valType)) throw refuse(`imported global ${imp.module}.${imp.name} is a float`);
+  }
+  m.globals.forEach((g, i) => {
+    if (isFloat(g.type.valType)) throw refuse(`global ${i} (defined) is a float`);
+  });
+  for (const body of m.codes) {
+    for (const l of body.locals) if (isFloat(l.type)) throw refuse('a float local', body.codeOffset);
+    const r = new InstrReader(body.code, body.codeOffset);
+    while (!r.atEnd()) {
+      const op = r.next();
+      if (FLOAT_OP[opSlot(op)]) throw refuse(`instruction ${ALL_OPS.find(([o]) => o === op)?.[1]}`, r.offset);
+      // A block type naming a float result is caught by its type (block type indices) or here:
+      if ((op === 0x02 || op === 0x03 || op === 0x04) && (r.a === -ValType.f32 || r.a === -ValType.f64)) {
+        throw refuse('a block with a float result', r.offset);
+      }
+    }
+  }
+}
