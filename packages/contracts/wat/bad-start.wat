@@ -1,0 +1,30 @@
+;; bad-start — REJECT. An otherwise minimal 1.x module with a start function. Secret's enclave
+;; rejects modules with a start function (spec/secret-compute.md §4.3); a start function would also
+;; run host-visible code at instantiation, outside any entry point. Breaks: start-function.
+(module
+  (memory (export "memory") 1)
+  (global $started (mut i32) (i32.const 0))
+  (func $init_globals (global.set $started (i32.const 1)))
+  (start $init_globals)
+  (func (export "interface_version_8"))
+  ;; allocate(size) -> Region*: bump-allocates a 12-byte Region followed by its buffer (8-byte aligned).
+  (global $top (mut i32) (i32.const 1024))
+  (func $allocate (export "allocate") (param $size i32) (result i32)
+    (local $region i32)
+    (local.set $region (global.get $top))
+    (global.set $top
+      (i32.and (i32.add (i32.add (local.get $region) (i32.add (local.get $size) (i32.const 12))) (i32.const 7))
+               (i32.const -8)))
+    ;; grow memory when the new top is past its end (one page at a time is enough for tests)
+    (block $ok
+      (loop $grow
+        (br_if $ok (i32.le_u (global.get $top) (i32.shl (memory.size) (i32.const 16))))
+        (if (i32.lt_s (memory.grow (i32.const 1)) (i32.const 0)) (then (unreachable)))
+        (br $grow)))
+    (i32.store offset=0 (local.get $region) (i32.add (local.get $region) (i32.const 12)))
+    (i32.store offset=4 (local.get $region) (local.get $size))
+    (i32.store offset=8 (local.get $region) (i32.const 0))
+    (local.get $region))
+  ;; deallocate(Region*): a bump allocator never frees.
+  (func (export "deallocate") (param i32))
+)
