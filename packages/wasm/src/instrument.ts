@@ -2,17 +2,23 @@
  * The instrumentation pipeline the VM runs on a contract before either engine sees it
  * (design.md "Decisions already made"; spec/interpreter-notes.md §4.6 and §6):
  *
- *   decode + validate → [reject floats] → canonicalize NaNs → meter gas → limit stack depth
- *   → validate again → encode
+ *   [decode + validate] → [reject floats] → canonicalize NaNs → meter gas → limit stack depth
+ *   → encode
  *
- * - NaN canonicalization (nan.ts) is skipped when no instruction can produce an arithmetic NaN; with
- *   `rejectFloats` any float type or instruction refuses the module instead (Secret's legacy rule).
+ * - The input is bytes, a `Module`, or the `{ module, info }` that `decodeAndValidate` returned (the
+ *   VM validates at upload; passing that result on skips a second validation).
+ * - NaN canonicalization (nan.ts) is skipped when the validator counted no instruction that can
+ *   produce an arithmetic NaN; with `rejectFloats` any float type or instruction refuses the module
+ *   instead (Secret's legacy rule).
  * - Metering (meter.ts) prices only the original instructions: the NaN helpers are excluded, so the
  *   gas of a program does not depend on how many canonicalization calls were inserted.
  * - The stack limiter (stack-limit.ts) counts frames of every original function; the helpers of the
  *   two passes above are leaf functions of fixed small frames and are excluded (never wrapped).
- *   It needs each body's maximum operand-stack height *as instrumented*, so the metered module is
- *   validated and the heights come from there; that validation also checks the passes' output.
+ *   It needs each body's maximum operand-stack height as instrumented. The passes before it add at
+ *   most one value to any stack (a charge is `i64.const; call $gas` at a block start; the NaN and
+ *   dynamic-charge helpers take one value and return one), so the original heights + 1 are used: an
+ *   upper bound that is the same on every node, without validating the output a second time (the
+ *   tests validate every instrumented module they make).
  * Every appended function, global and type comes after the existing ones, so the contract's own
  * indices (exports, table entries, start, name section) are unchanged until the stack limiter
  * redirects exports, table entries and start to its thunks.
@@ -30,7 +36,7 @@ import { ALL_OPS } from './opcodes.js';
 import { DEFAULT_SCHEDULE, opSlot, COST_TABLE_SIZE, type GasSchedule } from './schedule.js';
 import { STACK_HEIGHT_EXPORT, limitStack } from './stack-limit.js';
 import { ValType, type Module, type Result } from './types.js';
-import { decodeAndValidate, validate } from './validate.js';
+import { decodeAndValidate, validate, type ValidationInfo } from './validate.js';
 
 export { GAS_LEFT_EXPORT, GAS_EXHAUSTED_EXPORT, STACK_HEIGHT_EXPORT };
 
@@ -69,20 +75,29 @@ export interface Instrumented {
 }
 
 /** Instruments a contract. Everything wrong with the input is returned as a WasmError. */
-export function instrument(input: Uint8Array | Module, options: InstrumentOptions = {}): Result<Instrumented, WasmError> {
+export function instrument(
+  input: Uint8Array | Module | { module: Module; info: ValidationInfo },
+  options: InstrumentOptions = {},
+): Result<Instrumented, WasmError> {
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   const stackLimit = options.stackLimit === undefined ? DEFAULT_STACK_LIMIT : options.stackLimit;
   const rejectFloats = options.rejectFloats ?? false;
 
   let m: Module;
+  let info: ValidationInfo;
   if (input instanceof Uint8Array) {
     const d = decodeAndValidate(input);
     if (!d.ok) return d;
     m = d.value.module;
+    info = d.value.info;
+  } else if ('info' in input && 'module' in input) {
+    m = input.module;
+    info = input.info;
   } else {
     const v = validate(input);
     if (!v.ok) return v;
     m = input;
+    info = v.value;
   }
 
   if (rejectFloats) {
@@ -90,11 +105,18 @@ export function instrument(input: Uint8Array | Module, options: InstrumentOption
     if (!f.ok) return f;
   }
 
-  const nan = canonicalizeNaNsResult(m);
-  if (!nan.ok) return nan;
-  const nanHelpers = nan.value.helpers;
+  let nanModule = m;
+  let nanHelpers: number[] = [];
+  let nanSites = 0;
+  if (info.nanOps > 0) {
+    const nan = canonicalizeNaNsResult(m);
+    if (!nan.ok) return nan;
+    nanModule = nan.value.module;
+    nanHelpers = nan.value.helpers;
+    nanSites = nan.value.sites;
+  }
 
-  const metered = meter(nan.value.module, schedule, {
+  const metered = meter(nanModule, schedule, {
     exclude: new Set(nanHelpers),
     ...(options.initialGas === undefined ? {} : { initialGas: options.initialGas }),
   });
@@ -102,13 +124,15 @@ export function instrument(input: Uint8Array | Module, options: InstrumentOption
   const helpers = [...nanHelpers, ...metered.value.helpers];
   let out = metered.value.module;
 
-  // Validate what the passes produced: a failure here is a bug in them, still reported as a value.
-  const v = validate(out);
-  if (!v.ok) return { ok: false, error: new WasmError(v.error.kind, `instrumented module does not validate: ${v.error.reason}`, v.error.offset) };
-
   let stack: Instrumented['stack'];
   if (stackLimit !== false) {
-    const s = limitStack(out, { maxStackHeights: v.value.maxStackHeights }, { limit: stackLimit, exclude: new Set(helpers) });
+    const heights = new Uint32Array(info.maxStackHeights.length);
+    for (let i = 0; i < heights.length; i++) heights[i] = info.maxStackHeights[i] + 1;
+    const s = limitStack(
+      out,
+      { maxStackHeights: heights, callSites: metered.value.callSites },
+      { limit: stackLimit, exclude: new Set(helpers) },
+    );
     if (!s.ok) return s;
     out = s.value.module;
     stack = { heightExport: s.value.heightExport, heightGlobal: s.value.heightGlobal, limit: s.value.limit, thunks: s.value.thunks.size };
@@ -128,7 +152,7 @@ export function instrument(input: Uint8Array | Module, options: InstrumentOption
       scheduleId: schedule.id,
     },
     helpers,
-    nanSites: nan.value.sites,
+    nanSites,
     cacheKey: `${schedule.id};floats=${rejectFloats ? 'reject' : 'canonical'};stack=${stackLimit === false ? 'none' : stackLimit};gas0=${options.initialGas ?? 0n}`,
   };
   if (stack) result.stack = stack;

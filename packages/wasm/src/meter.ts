@@ -79,6 +79,13 @@ export interface MeterResult {
   /** Charge points inserted (static blocks with a non-zero cost) and dynamic helper calls inserted. */
   charges: number;
   dynamicCharges: number;
+  /**
+   * Per defined function (indexed like `module.codes`): the byte positions of every `call`
+   * instruction in the metered body, in order; undefined for bodies that were not metered (excluded
+   * ones and the appended helpers). The stack limiter uses them to wrap calls without decoding the
+   * metered bodies a second time.
+   */
+  callSites: (Int32Array | undefined)[];
 }
 
 /** Meters `m` with `schedule`. `m` should be valid; problems found while walking are returned. */
@@ -121,9 +128,15 @@ function meterOrThrow(m: Module, schedule: GasSchedule, exclude: ReadonlySet<num
 
   const w = new BodyMeter(schedule, exclude, gasFunc, growFunc, bulkFunc, tableFunc);
   const codes: FuncBody[] = new Array(m.codes.length + (next - nFuncs));
+  const callSites: (Int32Array | undefined)[] = new Array(m.codes.length + (next - nFuncs)).fill(undefined);
   for (let i = 0; i < m.codes.length; i++) {
     const body = m.codes[i];
-    codes[i] = exclude.has(counts.funcs + i) ? body : w.meterBody(body);
+    if (exclude.has(counts.funcs + i)) {
+      codes[i] = body;
+    } else {
+      codes[i] = w.meterBody(body);
+      callSites[i] = w.lastCallSites;
+    }
   }
 
   const functions = m.functions.slice();
@@ -166,6 +179,7 @@ function meterOrThrow(m: Module, schedule: GasSchedule, exclude: ReadonlySet<num
     helpers,
     charges: w.charges,
     dynamicCharges: w.dynamicCharges,
+    callSites,
   };
   if (growFunc >= 0) r.growFunc = growFunc;
   if (bulkFunc >= 0) r.bulkFunc = bulkFunc;
@@ -214,6 +228,8 @@ function s64Len(v: number): number {
 
 const EV_CHARGE = 0;
 const EV_CALL = 1;
+/** A `call` instruction of the body: nothing is inserted, its position in the output is recorded. */
+const EV_SITE = 2;
 
 /**
  * The per-function walk, with buffers reused across functions. Events (charge points and helper
@@ -239,6 +255,9 @@ class BodyMeter {
   private evVal = new Float64Array(1024);
   charges = 0;
   dynamicCharges = 0;
+  /** Positions of the `call` instructions in the last body returned by `meterBody`. */
+  lastCallSites: Int32Array = new Int32Array(0);
+  private sites = new Int32Array(256);
 
   constructor(
     private readonly schedule: GasSchedule,
@@ -358,6 +377,11 @@ class BodyMeter {
           ctlSlot[top] = nEv++;
           break;
         }
+        case Op.call:
+          evKind[nEv] = EV_SITE;
+          evPos[nEv] = r.start;
+          evVal[nEv++] = 0;
+          break;
         case Op.memory_grow:
           if (growAt) {
             evKind[nEv] = EV_CALL;
@@ -405,8 +429,11 @@ class BodyMeter {
     const gasCallLen = gasCall.length;
     let size = code.length;
     let inserted = 0;
+    let nSites = 0;
     for (let i = 0; i < n; i++) {
-      if (kind[i] === EV_CHARGE) {
+      if (kind[i] === EV_SITE) {
+        nSites++;
+      } else if (kind[i] === EV_CHARGE) {
         const v = val[i];
         if (v > 0) {
           if (v > Number.MAX_SAFE_INTEGER) throw overLimit('gas cost of one metered block', v, Number.MAX_SAFE_INTEGER, 'Number.MAX_SAFE_INTEGER', body.codeOffset);
@@ -418,17 +445,31 @@ class BodyMeter {
         inserted++;
       }
     }
-    if (inserted === 0) return body;
+    if (this.sites.length < nSites) this.sites = new Int32Array(Math.max(nSites, this.sites.length * 2));
+    const sites = this.sites;
+    if (inserted === 0) {
+      let j = 0;
+      for (let i = 0; i < n; i++) if (kind[i] === EV_SITE) sites[j++] = pos[i];
+      this.lastCallSites = sites.slice(0, nSites);
+      return body;
+    }
     if (size > MAX_FUNCTION_SIZE) {
       throw overLimit('metered function body size', size, MAX_FUNCTION_SIZE, 'MAX_FUNCTION_SIZE', body.codeOffset);
     }
     const out = new Uint8Array(size);
     let o = 0;
     let prev = 0;
+    let nSite = 0;
     for (let i = 0; i < n; i++) {
       const k = kind[i];
       let v = val[i];
       if (k === EV_CHARGE && v === 0) continue;
+      if (k === EV_SITE) {
+        // Nothing is inserted: the call's output position is its input position shifted by what
+        // was inserted before it.
+        sites[nSite++] = pos[i] - prev + o;
+        continue;
+      }
       const p = pos[i];
       // Short ranges are copied by hand: a typed-array view per range costs more than the copy.
       if (p - prev < 32) {
@@ -464,6 +505,7 @@ class BodyMeter {
       o += code.length - prev;
     }
     if (o !== size) throw new Error(`meter: rebuilt body has ${o} bytes, expected ${size}`);
+    this.lastCallSites = sites.slice(0, nSites);
     return { locals: body.locals, code: out, codeOffset: -1 };
   }
 }

@@ -30,7 +30,7 @@
  * The instrumentation adds up to two operand-stack slots to callers (the preamble's comparison), which
  * the cost does not count, as in wasm-instrument; the default limit leaves room for it (limits.ts).
  */
-import { ByteWriter } from './bytes.js';
+import { ByteReader, ByteWriter } from './bytes.js';
 import { WasmError, capture, overLimit } from './errors.js';
 import { InstrReader } from './instr.js';
 import { MAX_FUNCTIONS, MAX_FUNCTION_SIZE } from './limits.js';
@@ -53,6 +53,11 @@ export interface StackLimitOptions {
 export interface StackLimitInfo {
   /** Maximum operand-stack height per defined function (validate.ts). */
   maxStackHeights: Uint32Array;
+  /**
+   * Optional, per defined function: the positions of its `call` instructions (meter.ts records them
+   * while it rewrites a body). Where given, the body is not decoded again; where undefined, it is.
+   */
+  callSites?: readonly (Int32Array | undefined)[];
 }
 
 export interface StackLimited {
@@ -97,10 +102,18 @@ export function limitStack(m: Module, info: StackLimitInfo, options: StackLimitO
   for (let i = heights.length; i < m.functions.length; i++) {
     if (!exclude.has(nImp + i)) throw new RangeError(`limitStack: no max stack height for function ${nImp + i}`);
   }
-  return capture(() => instrument(m, heights, limit, exclude, nImp, counts.globals));
+  return capture(() => instrument(m, heights, info.callSites, limit, exclude, nImp, counts.globals));
 }
 
-function instrument(m: Module, heights: Uint32Array, limit: number, exclude: ReadonlySet<number>, nImp: number, nGlobImp: number): StackLimited {
+function instrument(
+  m: Module,
+  heights: Uint32Array,
+  callSites: readonly (Int32Array | undefined)[] | undefined,
+  limit: number,
+  exclude: ReadonlySet<number>,
+  nImp: number,
+  nGlobImp: number,
+): StackLimited {
   if (m.exports.some((e) => e.name === STACK_HEIGHT_EXPORT)) {
     throw new WasmError('invalid', `the export name "${STACK_HEIGHT_EXPORT}" is reserved for cloak's stack-height global`, -1);
   }
@@ -138,14 +151,28 @@ function instrument(m: Module, heights: Uint32Array, limit: number, exclude: Rea
   const w = new ByteWriter(1024);
   const codes: FuncBody[] = m.codes.map((body, i) => {
     const code = body.code;
-    const rd = new InstrReader(code, body.codeOffset);
     let copied = 0;
     w.len = 0;
-    while (!rd.atEnd()) {
-      if (rd.next() !== Op.call || !counted(rd.a)) continue;
-      const a = ambleFor(costs[rd.a - nImp]);
-      w.bytes(code.subarray(copied, rd.start)).bytes(a.pre).bytes(code.subarray(rd.start, rd.pos)).bytes(a.post);
-      copied = rd.pos;
+    const wrap = (start: number, end: number, callee: number) => {
+      const a = ambleFor(costs[callee - nImp]);
+      w.bytes(code.subarray(copied, start)).bytes(a.pre).bytes(code.subarray(start, end)).bytes(a.post);
+      copied = end;
+    };
+    const sites = callSites?.[i];
+    if (sites !== undefined) {
+      const r = new ByteReader(code);
+      for (let k = 0; k < sites.length; k++) {
+        const p = sites[k];
+        if (code[p] !== Op.call) throw new RangeError(`limitStack: call site ${p} of function ${nImp + i} is not a call instruction`);
+        r.pos = p + 1;
+        const callee = r.u32('function index');
+        if (counted(callee)) wrap(p, r.pos, callee);
+      }
+    } else {
+      const rd = new InstrReader(code, body.codeOffset);
+      while (!rd.atEnd()) {
+        if (rd.next() === Op.call && counted(rd.a)) wrap(rd.start, rd.pos, rd.a);
+      }
     }
     if (copied === 0) return body;
     w.bytes(code.subarray(copied));

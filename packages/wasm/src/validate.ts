@@ -26,6 +26,7 @@ import { WasmError, capture, invalid, malformed, overLimit, unsupported } from '
 import { InstrReader } from './instr.js';
 import { opName } from './opcodes.js';
 import { decode } from './decode.js';
+import { canProduceArithmeticNaN } from './nan.js';
 import * as L from './limits.js';
 import { valTypeName, type ConstExpr, type Limits, type Module, type Result } from './types.js';
 
@@ -36,6 +37,11 @@ export interface ValidationInfo {
    * actual pushed values.
    */
   maxStackHeights: Uint32Array;
+  /**
+   * Number of instructions that can produce a NaN from arithmetic (nan.ts): when 0, NaN
+   * canonicalisation has nothing to do and the instrumentation skips that pass.
+   */
+  nanOps: number;
 }
 
 /** Options of `validate`. None yet; the parameter exists so that callers need not change later. */
@@ -441,6 +447,7 @@ function validateOrThrow(m: Module): ValidationInfo {
   const ctx = buildCtx(m);
   const fv = new FuncValidator(ctx);
   const heights = new Uint32Array(m.codes.length);
+  fv.nanOps = 0;
   for (let i = 0; i < m.codes.length; i++) {
     const body = m.codes[i];
     if (body.codeOffset < 0) {
@@ -455,7 +462,7 @@ function validateOrThrow(m: Module): ValidationInfo {
       heights[i] = fv.run(ctx.nImportedFuncs + i, body.code, body.codeOffset, body.locals);
     }
   }
-  return { maxStackHeights: heights };
+  return { maxStackHeights: heights, nanOps: fv.nanOps };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +530,13 @@ const SIMPLE = new Uint32Array(256);
  * locals back and hands the instruction to `slowOp`, which is the reference: every fast path is
  * exactly what `slowOp` would do in the case it covers.
  */
+/** 1 for the instructions that can produce a NaN from arithmetic (nan.ts), by opcode. */
+const NAN_OP = new Uint8Array(256);
+for (let op = 0; op < 256; op++) if (canProduceArithmeticNaN(op)) NAN_OP[op] = 1;
+
 class FuncValidator {
+  /** Instructions seen so far that can produce an arithmetic NaN (reset per module). */
+  nanOps = 0;
   private readonly c: Ctx;
   private readonly sig: Uint8Array;
 
@@ -895,6 +908,7 @@ class FuncValidator {
           const d = SIMPLE[op];
           const nin = d >>> 16;
           const tin = d & 0xff;
+          if (NAN_OP[op] !== 0) this.nanOps++;
           if (nin === 0) {
             if (sp < vals.length) {
               vals[sp++] = (d >>> 8) & 0xff;

@@ -86,14 +86,9 @@ test('every rejection is a WasmError value with an offset in [-1, length], never
   assert.equal(fs.length, 0, report(fs));
 });
 
-test('no input takes more than 1 s to decode and validate', () => {
-  const fs = of('slow');
-  assert.equal(fs.length, 0, report(fs));
-});
-
 // ---------------------------------------------------------------------------------------------
-// Pathological but small-to-build inputs: the same differential rules, and each decode+validate
-// under 1 s (compare() reports 'slow').
+// Pathological but small-to-build inputs: the same differential rules. (How long they take is
+// watched by `npm run fuzz --slow-ms`, not asserted here: tests never time anything.)
 
 function uleb(v: number): number[] {
   const out: number[] = [];

@@ -33,7 +33,7 @@ export interface CampaignOptions {
   featureEvery?: number;
   /** Generator worker threads. */
   workers?: number;
-  /** Time limit of one decode+validate before it is reported as 'slow' (default 1000 ms). */
+  /** Time limit of one decode+validate before it is reported as 'slow' (default: none; `npm run fuzz` sets 1000 ms). */
   slowMs?: number;
   /** Stop at the first finding. */
   failFast?: boolean;

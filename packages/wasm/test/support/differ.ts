@@ -56,7 +56,8 @@ export interface DiffOptions {
 /** Runs both validators on `bytes` and returns the findings of the acceptance rules. */
 export function compare(bytes: Uint8Array, subject: string, options: DiffOptions = {}): { findings: Finding[]; verdict: Verdict } {
   const findings: Finding[] = [];
-  const slowMs = options.slowMs ?? 1000;
+  // Time is judged only where asked (npm run fuzz); tests never assert on time (shared, noisy machines).
+  const slowMs = options.slowMs ?? Infinity;
   const v8 = v8wasm.validate(bytes);
   let ours: Result<unknown, WasmError> | undefined;
   const t0 = performance.now();
