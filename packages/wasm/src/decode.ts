@@ -45,6 +45,33 @@ export function sectionName(id: number): string {
   return SECTION_NAMES[id] ?? `unknown (${id})`;
 }
 
+/**
+ * Where each entry of a decoded module stood in its binary: absolute byte offsets, per section, in
+ * entry order (`functions` are the function section's type indices; `start`, `dataCount` the
+ * section's content; -1 when absent). Kept beside the module, not in it, so that modules compare
+ * equal whatever their origin; a module built or transformed in memory has none.
+ */
+export interface ModulePositions {
+  types: number[];
+  imports: number[];
+  functions: number[];
+  tables: number[];
+  memories: number[];
+  globals: number[];
+  exports: number[];
+  start: number;
+  elements: number[];
+  dataCount: number;
+  datas: number[];
+}
+
+const positions = new WeakMap<Module, ModulePositions>();
+
+/** The byte offsets of a module's entries, when `decode` made it; undefined otherwise. */
+export function positionsOf(m: Module): ModulePositions | undefined {
+  return positions.get(m);
+}
+
 export interface DecodeOptions {
   /** Largest module accepted, in bytes (default MAX_MODULE_SIZE). */
   maxModuleSize?: number;
@@ -72,6 +99,10 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
   }
 
   const m = emptyModule();
+  const pos: ModulePositions = {
+    types: [], imports: [], functions: [], tables: [], memories: [], globals: [], exports: [],
+    start: -1, elements: [], dataCount: -1, datas: [],
+  };
   let lastOrder = 0;
   let lastId = 0;
   let funcCount: number | undefined;
@@ -109,39 +140,49 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
     lastId = id;
 
     switch (id) {
-      case SectionId.type: readTypes(s, m); break;
-      case SectionId.import: readImports(s, m); break;
+      case SectionId.type: readTypes(s, m, pos.types); break;
+      case SectionId.import: readImports(s, m, pos.imports); break;
       case SectionId.function: {
         const n = s.count('function', L.MAX_FUNCTIONS, 'MAX_FUNCTIONS');
-        for (let i = 0; i < n; i++) m.functions.push(s.u32('type index'));
+        for (let i = 0; i < n; i++) {
+          pos.functions.push(s.offset);
+          m.functions.push(s.u32('type index'));
+        }
         funcCount = n;
         break;
       }
       case SectionId.table: {
         const n = s.count('table', 100_000, 'MAX_TABLES', 3);
-        for (let i = 0; i < n; i++) m.tables.push(readTableType(s));
+        for (let i = 0; i < n; i++) {
+          pos.tables.push(s.offset);
+          m.tables.push(readTableType(s));
+        }
         break;
       }
       case SectionId.memory: {
         const n = s.count('memory', 100_000, 'MAX_MEMORIES', 2);
-        for (let i = 0; i < n; i++) m.memories.push(readMemoryType(s));
+        for (let i = 0; i < n; i++) {
+          pos.memories.push(s.offset);
+          m.memories.push(readMemoryType(s));
+        }
         break;
       }
       case SectionId.global: {
         const n = s.count('global', L.MAX_GLOBALS, 'MAX_GLOBALS', 3);
         for (let i = 0; i < n; i++) {
+          pos.globals.push(s.offset);
           const type = readGlobalType(s);
           const init = readConstExpr(s);
           m.globals.push({ type, init });
         }
         break;
       }
-      case SectionId.export: readExports(s, m); break;
-      case SectionId.start: m.start = s.u32('start function index'); break;
-      case SectionId.element: readElements(s, m); break;
-      case SectionId.dataCount: m.dataCount = s.u32('data count'); break;
+      case SectionId.export: readExports(s, m, pos.exports); break;
+      case SectionId.start: pos.start = s.offset; m.start = s.u32('start function index'); break;
+      case SectionId.element: readElements(s, m, pos.elements); break;
+      case SectionId.dataCount: pos.dataCount = s.offset; m.dataCount = s.u32('data count'); break;
       case SectionId.code: readCode(s, m, funcCount ?? 0); break;
-      case SectionId.data: readData(s, m); break;
+      case SectionId.data: readData(s, m, pos.datas); break;
     }
     if (!s.atEnd()) {
       throw malformed(`${sectionName(id)} section has ${s.remaining} unused bytes at its end (section size mismatch)`, s.offset);
@@ -157,6 +198,7 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
   if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
     throw malformed(`data count section says ${m.dataCount} segments but the data section has ${m.datas.length}`, bytes.length);
   }
+  positions.set(m, pos);
   return m;
 }
 
@@ -176,10 +218,11 @@ function readValType(s: ByteReader, what: string): ValType {
   }
 }
 
-function readTypes(s: ByteReader, m: Module): void {
+function readTypes(s: ByteReader, m: Module, pos: number[]): void {
   const n = s.count('type', L.MAX_TYPES, 'MAX_TYPES', 3);
   for (let i = 0; i < n; i++) {
     const at = s.offset;
+    pos.push(at);
     const form = s.u8('type form');
     if (form !== 0x60) {
       if (form === 0x4e || form === 0x4f || form === 0x50 || form === 0x5e || form === 0x5f) {
@@ -276,9 +319,10 @@ function readConstExpr(s: ByteReader): ConstExpr {
   }
 }
 
-function readImports(s: ByteReader, m: Module): void {
+function readImports(s: ByteReader, m: Module, pos: number[]): void {
   const n = s.count('import', L.MAX_IMPORTS, 'MAX_IMPORTS', 4);
   for (let i = 0; i < n; i++) {
+    pos.push(s.offset);
     const module = s.name('import module name', L.MAX_STRING_SIZE);
     const name = s.name('import field name', L.MAX_STRING_SIZE);
     const at = s.offset;
@@ -298,9 +342,10 @@ function readImports(s: ByteReader, m: Module): void {
 
 const EXPORT_KINDS: ExternKind[] = ['func', 'table', 'memory', 'global'];
 
-function readExports(s: ByteReader, m: Module): void {
+function readExports(s: ByteReader, m: Module, pos: number[]): void {
   const n = s.count('export', L.MAX_EXPORTS, 'MAX_EXPORTS', 3);
   for (let i = 0; i < n; i++) {
+    pos.push(s.offset);
     const name = s.name('export name', L.MAX_STRING_SIZE);
     const at = s.offset;
     const k = s.u8('export kind');
@@ -312,10 +357,11 @@ function readExports(s: ByteReader, m: Module): void {
   }
 }
 
-function readElements(s: ByteReader, m: Module): void {
+function readElements(s: ByteReader, m: Module, pos: number[]): void {
   const n = s.count('element segment', L.MAX_ELEMENT_SEGMENTS, 'MAX_ELEMENT_SEGMENTS');
   for (let i = 0; i < n; i++) {
     const at = s.offset;
+    pos.push(at);
     const flags = s.u32('element segment flags');
     if (flags > 7) throw malformed(`invalid element segment flags ${flags} (expected 0 to 7)`, at);
     const passiveOrDecl = (flags & 1) !== 0;
@@ -386,10 +432,11 @@ function readCode(s: ByteReader, m: Module, declared: number): void {
   }
 }
 
-function readData(s: ByteReader, m: Module): void {
+function readData(s: ByteReader, m: Module, pos: number[]): void {
   const n = s.count('data segment', L.MAX_DATA_SEGMENTS, 'MAX_DATA_SEGMENTS');
   for (let i = 0; i < n; i++) {
     const at = s.offset;
+    pos.push(at);
     const flags = s.u32('data segment flags');
     let seg: DataSegment;
     if (flags === 0) {

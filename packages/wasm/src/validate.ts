@@ -25,7 +25,7 @@
 import { WasmError, capture, invalid, malformed, overLimit, unsupported } from './errors.js';
 import { InstrReader } from './instr.js';
 import { opName } from './opcodes.js';
-import { decode } from './decode.js';
+import { decode, positionsOf, type ModulePositions } from './decode.js';
 import { canProduceArithmeticNaN } from './nan.js';
 import * as L from './limits.js';
 import { valTypeName, type ConstExpr, type Limits, type Module, type Result } from './types.js';
@@ -173,11 +173,20 @@ function checkLimits(l: Limits, what: string, unit: string, maxAllowed: number, 
   }
 }
 
+/**
+ * Module-level checks name the entry they are looking at through `here`: the byte offset of that
+ * entry in the binary (decode.ts `positionsOf`), -1 when it is not known. Errors thrown with offset -1
+ * while an entry is checked are given that offset in `validateOrThrow`.
+ */
+let P: ModulePositions | undefined;
+let here = -1;
+
 function buildCtx(m: Module): Ctx {
   // Types.
   const nTypes = m.types.length;
   let poolSize = 4;
   for (let i = 0; i < nTypes; i++) {
+    here = P?.types[i] ?? -1;
     const t = m.types[i];
     if (t.params.length > L.MAX_FUNCTION_PARAMS) throw overLimit(`type ${i} param count`, t.params.length, L.MAX_FUNCTION_PARAMS, 'MAX_FUNCTION_PARAMS', -1);
     if (t.results.length > L.MAX_FUNCTION_RESULTS) throw overLimit(`type ${i} result count`, t.results.length, L.MAX_FUNCTION_RESULTS, 'MAX_FUNCTION_RESULTS', -1);
@@ -204,6 +213,7 @@ function buildCtx(m: Module): Ctx {
     for (const r of t.results) sig[o++] = r;
   }
 
+  here = -1;
   // Imports, counted per index space.
   let nImportedFuncs = 0, nImportedTables = 0, nImportedMemories = 0, nImportedGlobals = 0;
   for (const imp of m.imports) {
@@ -238,6 +248,7 @@ function buildCtx(m: Module): Ctx {
     checkLimits(limits, what, 'elements', L.MAX_TABLE_SIZE, 'MAX_TABLE_SIZE', false);
   };
   for (let i = 0; i < m.imports.length; i++) {
+    here = P?.imports[i] ?? -1;
     const imp = m.imports[i];
     const d = imp.desc;
     const what = `import ${i} ("${imp.module}" "${imp.name}")`;
@@ -261,15 +272,18 @@ function buildCtx(m: Module): Ctx {
     }
   }
   for (let i = 0; i < m.functions.length; i++) {
+    here = P?.functions[i] ?? -1;
     const t = m.functions[i];
     if (!(t < nTypes)) throw invalid(`unknown type ${t} of function ${fi} (the module has ${plural(nTypes, 'type')})`, -1);
     funcType[fi++] = t;
   }
   for (let i = 0; i < m.tables.length; i++) {
+    here = P?.tables[i] ?? -1;
     checkTable(m.tables[i].elemType, m.tables[i].limits, `table ${ti}`);
     tableElem[ti++] = m.tables[i].elemType;
   }
   for (let i = 0; i < m.memories.length; i++) {
+    here = P?.memories[i] ?? -1;
     checkLimits(m.memories[i], `memory ${nImportedMemories + i}`, 'pages', L.MAX_MEMORY_PAGES, 'MAX_MEMORY_PAGES', true);
   }
 
@@ -296,6 +310,7 @@ function buildCtx(m: Module): Ctx {
 
   // Globals: the initializer sees only imported globals (and V8 requires them immutable).
   for (let i = 0; i < m.globals.length; i++) {
+    here = P?.globals[i] ?? -1;
     const g = m.globals[i];
     checkValType(g.type.valType, () => `type of global ${gi}`);
     checkConstExpr(ctx, g.init, g.type.valType, `initializer of global ${gi}`);
@@ -306,6 +321,7 @@ function buildCtx(m: Module): Ctx {
   // Exports.
   const names = new Set<string>();
   for (let i = 0; i < m.exports.length; i++) {
+    here = P?.exports[i] ?? -1;
     const e = m.exports[i];
     if (names.has(e.name)) throw invalid(`duplicate export name "${e.name}" (export ${i})`, -1);
     names.add(e.name);
@@ -321,6 +337,7 @@ function buildCtx(m: Module): Ctx {
 
   // Start function.
   if (m.start !== undefined) {
+    here = P?.start ?? -1;
     if (!(m.start < nFuncs)) throw invalid(`unknown start function ${m.start} (the module has ${plural(nFuncs, 'function')})`, -1);
     const t = funcType[m.start];
     if (tPLen[t] !== 0 || tRLen[t] !== 0) {
@@ -330,6 +347,7 @@ function buildCtx(m: Module): Ctx {
 
   // Element segments.
   for (let i = 0; i < m.elements.length; i++) {
+    here = P?.elements[i] ?? -1;
     const seg = m.elements[i];
     const what = `element segment ${i}`;
     if (seg.elemType === 0x6f) throw unsupported('reference-types', `${what} of externref`, -1);
@@ -357,10 +375,12 @@ function buildCtx(m: Module): Ctx {
   }
 
   // Data segments.
+  here = P?.dataCount ?? -1;
   if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
     throw malformed(`data count section says ${m.dataCount} segments but the data section has ${m.datas.length}`, -1);
   }
   for (let i = 0; i < m.datas.length; i++) {
+    here = P?.datas[i] ?? -1;
     const seg = m.datas[i];
     if (seg.mode !== 'active') continue;
     if (!(seg.memory < nMemories)) {
@@ -370,6 +390,7 @@ function buildCtx(m: Module): Ctx {
     checkConstExpr(ctx, seg.offset, I32, `offset of data segment ${i}`);
   }
 
+  here = -1;
   if (m.functions.length !== m.codes.length) {
     throw malformed(
       `function and code section have inconsistent lengths: ${m.functions.length} functions declared, ${m.codes.length} bodies`,
@@ -444,7 +465,17 @@ function settleShapes(): void {
 }
 
 function validateOrThrow(m: Module): ValidationInfo {
-  const ctx = buildCtx(m);
+  P = positionsOf(m);
+  here = -1;
+  let ctx: Ctx;
+  try {
+    ctx = buildCtx(m);
+  } catch (e) {
+    if (e instanceof WasmError && e.offset < 0 && here >= 0) throw new WasmError(e.kind, e.reason, here);
+    throw e;
+  } finally {
+    P = undefined;
+  }
   const fv = new FuncValidator(ctx);
   const heights = new Uint32Array(m.codes.length);
   fv.nanOps = 0;

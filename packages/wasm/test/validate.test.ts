@@ -676,3 +676,54 @@ describe('robustness', () => {
     assert.ok(compared > 3000, `compared ${compared}`);
   });
 });
+
+describe('module-level errors carry the offset of the offending entry', () => {
+  const head = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const typeSec = [0x01, 0x04, 0x01, 0x60, 0x00, 0x00]; // bytes 8..13: one type [] -> []
+  const codeSec = [0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b]; // one body: no locals, `end`
+
+  test('an unknown type index names the function section entry', () => {
+    // function section at 14: id, size, count, then the entry (type 5) at byte 17.
+    const bytes = new Uint8Array([...head, ...typeSec, 0x03, 0x02, 0x01, 0x05, ...codeSec]);
+    const r = decodeAndValidate(bytes);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.equal(r.error.kind, 'invalid');
+    assert.match(r.error.reason, /unknown type 5 of function 0/);
+    assert.equal(r.error.offset, 17);
+    assert.equal(V8.validate(bytes), false);
+  });
+
+  test('a duplicate export name names the second export', () => {
+    // export section at 18: id, size 9, count 2, entries "a" func 0 at 21 and at 25.
+    const exportSec = [0x07, 0x09, 0x02, 0x01, 0x61, 0x00, 0x00, 0x01, 0x61, 0x00, 0x00];
+    const bytes = new Uint8Array([...head, ...typeSec, 0x03, 0x02, 0x01, 0x00, ...exportSec, ...codeSec]);
+    const r = decodeAndValidate(bytes);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.match(r.error.reason, /duplicate export name "a"/);
+    assert.equal(r.error.offset, 25);
+    assert.equal(V8.validate(bytes), false);
+  });
+
+  test('a start function of the wrong type names the start section', () => {
+    // type 0 is [i32] -> [] (bytes 8..14), function section 15..18, start section at 19: the index at byte 21.
+    const typeI32 = [0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00];
+    const bytes = new Uint8Array([...head, ...typeI32, 0x03, 0x02, 0x01, 0x00, 0x08, 0x01, 0x00, ...codeSec]);
+    const r = decodeAndValidate(bytes);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.match(r.error.reason, /start function 0 must have type/);
+    assert.equal(r.error.offset, 21);
+  });
+
+  test('a module built in memory has no positions: -1', () => {
+    const d = decode(new Uint8Array([...head, ...typeSec, 0x03, 0x02, 0x01, 0x05, ...codeSec]));
+    assert.ok(d.ok);
+    if (!d.ok) return;
+    const copy = { ...d.value };
+    const r = validate(copy);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.error.offset, -1);
+  });
+});
