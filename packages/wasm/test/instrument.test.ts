@@ -15,6 +15,7 @@ import { canonicalizeNaNsDetailed } from '../src/nan.js';
 import { COSMWASM_2_SCHEDULE, SECRET_SCHEDULE } from '../src/schedule.js';
 import { DEFAULT_STACK_LIMIT } from '../src/limits.js';
 import type { Module } from '../src/types.js';
+import { wat } from './support/wat.js';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -25,15 +26,6 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type Fn = (...a: unknown[]) => unknown;
 interface Glob<T> { value: T }
 
-async function wat(src: string): Promise<Uint8Array> {
-  const wabt = await (await import('wabt')).default();
-  const m = wabt.parseWat('x.wat', src, { bulk_memory: true, multi_value: true });
-  try {
-    return new Uint8Array(m.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; error: Error }): T {
   if (!r.ok) throw r.error;

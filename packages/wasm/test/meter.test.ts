@@ -23,6 +23,7 @@ import { ByteWriter } from '../src/bytes.js';
 import { importCounts, ValType, type Module } from '../src/types.js';
 import { WasmError } from '../src/errors.js';
 import { validate } from '../src/validate.js';
+import { wat } from './support/wat.js';
 
 // This package compiles without lib.dom, so the WebAssembly JS API has no types: declare what is used.
 interface WasmApi {
@@ -34,15 +35,6 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type Fn = (...a: unknown[]) => unknown;
 interface Glob<T> { value: T }
 
-async function wat(src: string): Promise<Uint8Array> {
-  const wabt = await (await import('wabt')).default();
-  const m = wabt.parseWat('x.wat', src, { bulk_memory: true, multi_value: true });
-  try {
-    return new Uint8Array(m.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 function metered(m: Module, s: GasSchedule, initialGas?: bigint): { r: MeterResult; bytes: Uint8Array } {
   const res = meter(m, s, initialGas === undefined ? {} : { initialGas });

@@ -17,6 +17,7 @@ import {
   CANONICAL_NAN_F64,
 } from '../src/nan.js';
 import { validate } from '../src/validate.js';
+import { wat } from './support/wat.js';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -25,15 +26,6 @@ interface WasmApi {
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type Fn = (...a: unknown[]) => unknown;
 
-async function wat(src: string): Promise<Uint8Array> {
-  const wabt = await (await import('wabt')).default();
-  const m = wabt.parseWat('x.wat', src, { bulk_memory: true, multi_value: true });
-  try {
-    return new Uint8Array(m.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 async function instance(bytes: Uint8Array): Promise<Record<string, Fn>> {
   assert.ok(WA.validate(bytes));

@@ -10,6 +10,7 @@ import { functionNames, getNames, localNames } from '../src/names.js';
 import { InstrReader } from '../src/instr.js';
 import { Op } from '../src/opcodes.js';
 import { emptyModule, type Module } from '../src/types.js';
+import { wat } from './support/wat.js';
 
 // This package compiles without lib.dom, so the WebAssembly JS API has no types: declare what is used.
 interface WasmApi {
@@ -22,15 +23,6 @@ interface WasmTable {
 }
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-async function wat(src: string): Promise<Uint8Array> {
-  const wabt = await (await import('wabt')).default();
-  const m = wabt.parseWat('x.wat', src, { bulk_memory: true, multi_value: true });
-  try {
-    return new Uint8Array(m.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 /** Function indices called by `call` in a body. */
 function callees(code: Uint8Array): number[] {

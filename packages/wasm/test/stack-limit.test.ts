@@ -14,6 +14,7 @@ import { functionNames, getNames } from '../src/names.js';
 import { validate } from '../src/validate.js';
 import { limitStack, stackExhausted, STACK_HEIGHT_EXPORT, type StackLimited } from '../src/stack-limit.js';
 import type { Module } from '../src/types.js';
+import { wat } from './support/wat.js';
 
 // This package compiles without lib.dom, so the WebAssembly JS API has no types: declare what is used.
 interface WasmApi {
@@ -24,15 +25,6 @@ interface WasmApi {
 }
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-async function wat(src: string): Promise<Uint8Array> {
-  const wabt = await (await import('wabt')).default();
-  const m = wabt.parseWat('x.wat', src, { bulk_memory: true, multi_value: true });
-  try {
-    return new Uint8Array(m.toBinary({ write_debug_names: true }).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 function limited(m: Module, heights: number[], limit: number, exclude?: Set<number>): StackLimited {
   const r = limitStack(m, { maxStackHeights: Uint32Array.from(heights) }, { limit, exclude });
