@@ -18,7 +18,6 @@
  * dependency of this package; swap for @noble/hashes once that is a dependency).
  */
 import { createHash } from 'node:crypto';
-import { ByteReader } from './bytes.js';
 import { capture, type WasmError } from './errors.js';
 import { InstrReader } from './instr.js';
 import { cosmwasmLimits, type CosmwasmLimits } from './limits.js';
@@ -31,7 +30,7 @@ import {
   type Limits,
   type Module,
 } from './types.js';
-import { decode } from './decode.js';
+import { decode, positionsOf } from './decode.js';
 import { validate } from './validate.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +294,7 @@ export function checkContract(bytes: Uint8Array, options: CheckOptions = {}): Ch
     ? { ...m, tables: m.tables.slice(0, Math.max(0, 1 - imported.tables)), memories: m.memories.slice(0, Math.max(0, 1 - imported.memories)) }
     : m);
   if (!validated.ok) {
-    if (tooMany) countRules(m, scanOffsets(bytes), new Collector(report.violations));
+    if (tooMany) countRules(m, offsetsOf(m), new Collector(report.violations));
     invalid(validated.error);
     return report;
   }
@@ -330,7 +329,7 @@ function runChecks(bytes: Uint8Array, m: Module, options: CheckOptions, report: 
   const limits: CosmwasmLimits = { ...cosmwasmLimits };
   for (const [k, val] of Object.entries(options.limits ?? {})) if (typeof val === 'number') limits[k as keyof CosmwasmLimits] = val;
   const capabilities = new Set(options.capabilities ?? DEFAULT_CAPABILITIES);
-  const at = scanOffsets(bytes);
+  const at = offsetsOf(m);
   const v = new Collector(report.violations);
 
   // Exports and imports, for the report.
@@ -577,7 +576,7 @@ function scanCode(m: Module): CodeScan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Byte offsets of entries (the decoded Module does not keep them)
+// Byte offsets of entries (decode.ts records them beside the module)
 
 interface Offsets {
   /** Offset of each known section's id byte. */
@@ -589,71 +588,13 @@ interface Offsets {
   exports: number[];
 }
 
-/** Reads just enough of an already-decoded binary to know where each entry of interest starts. */
-function scanOffsets(bytes: Uint8Array): Offsets {
+/** Where the entries of interest stood in the binary, from what the decoder recorded. */
+function offsetsOf(m: Module): Offsets {
+  const p = positionsOf(m);
   const o: Offsets = { sections: new Map(), types: [], imports: [], tables: [], memories: [], exports: [] };
-  const r = new ByteReader(bytes, 0, 8);
-  try {
-    while (!r.atEnd()) {
-      const sectionAt = r.offset;
-      const id = r.u8();
-      const size = r.u32();
-      const end = r.pos + size;
-      if (id !== 0 && !o.sections.has(id)) o.sections.set(id, sectionAt);
-      const s = new ByteReader(bytes, 0, r.pos, end);
-      r.pos = end;
-      switch (id) {
-        case 1: {
-          const n = s.u32();
-          for (let i = 0; i < n; i++) {
-            o.types.push(s.offset);
-            s.u8();
-            s.skip(s.u32(), 'params');
-            s.skip(s.u32(), 'results');
-          }
-          break;
-        }
-        case 2: {
-          const n = s.u32();
-          for (let i = 0; i < n; i++) {
-            o.imports.push(s.offset);
-            s.name();
-            s.name();
-            const kind = s.u8();
-            if (kind === 0) s.u32();
-            else if (kind === 1) { s.u8(); skipLimits(s); }
-            else if (kind === 2) skipLimits(s);
-            else { s.u8(); s.u8(); }
-          }
-          break;
-        }
-        case 4: {
-          const n = s.u32();
-          for (let i = 0; i < n; i++) { o.tables.push(s.offset); s.u8(); skipLimits(s); }
-          break;
-        }
-        case 5: {
-          const n = s.u32();
-          for (let i = 0; i < n; i++) { o.memories.push(s.offset); skipLimits(s); }
-          break;
-        }
-        case 7: {
-          const n = s.u32();
-          for (let i = 0; i < n; i++) { o.exports.push(s.offset); s.name(); s.u8(); s.u32(); }
-          break;
-        }
-      }
-    }
-  } catch {
-    // The module decoded, so this does not happen; offsets are a convenience, never a failure.
-  }
-  return o;
-}
-
-function skipLimits(s: ByteReader): void {
-  const flags = s.u8();
-  s.u32();
-  if (flags & 1) s.u32();
+  if (p === undefined) return o;
+  p.sections.forEach((at, id) => { if (at >= 0) o.sections.set(id, at); });
+  return { ...o, types: p.types, imports: p.imports, tables: p.tables, memories: p.memories, exports: p.exports };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,6 +52,8 @@ export function sectionName(id: number): string {
  * equal whatever their origin; a module built or transformed in memory has none.
  */
 export interface ModulePositions {
+  /** Offset of each known section's id byte, indexed by section id; -1 (or absent) when missing. */
+  sections: number[];
   types: number[];
   imports: number[];
   functions: number[];
@@ -100,6 +102,7 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
 
   const m = emptyModule();
   const pos: ModulePositions = {
+    sections: new Array<number>(13).fill(-1),
     types: [], imports: [], functions: [], tables: [], memories: [], globals: [], exports: [],
     start: -1, elements: [], dataCount: -1, datas: [],
   };
@@ -138,6 +141,7 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
     }
     lastOrder = order;
     lastId = id;
+    pos.sections[id] = sectionAt;
 
     switch (id) {
       case SectionId.type: readTypes(s, m, pos.types); break;
