@@ -19,10 +19,10 @@
  */
 import { createHash } from 'node:crypto';
 import { capture, type WasmError } from './errors.js';
-import { InstrReader } from './instr.js';
 import { cosmwasmLimits, type CosmwasmLimits } from './limits.js';
-import { ALL_OPS } from './opcodes.js';
 import {
+  funcTypeIndices,
+  globalTypes,
   importCounts,
   valTypeName,
   type FuncType,
@@ -32,6 +32,7 @@ import {
 } from './types.js';
 import { decode, positionsOf } from './decode.js';
 import { validate } from './validate.js';
+import { scanCode } from './scan.js';
 
 // ---------------------------------------------------------------------------------------------
 // Generations
@@ -333,19 +334,17 @@ function runChecks(bytes: Uint8Array, m: Module, options: CheckOptions, report: 
   const v = new Collector(report.violations);
 
   // Exports and imports, for the report.
-  const funcTypes: FuncType[] = [];
-  for (const imp of m.imports) if (imp.desc.kind === 'func') funcTypes.push(m.types[imp.desc.type]);
-  for (const t of m.functions) funcTypes.push(m.types[t]);
+  const funcTypes: FuncType[] = funcTypeIndices(m).map((t) => m.types[t]);
   const tableTypes = [...m.imports.flatMap((i) => (i.desc.kind === 'table' ? [i.desc.table] : [])), ...m.tables];
   const memTypes = [...m.imports.flatMap((i) => (i.desc.kind === 'memory' ? [i.desc.memory] : [])), ...m.memories];
-  const globalTypes = [...m.imports.flatMap((i) => (i.desc.kind === 'global' ? [i.desc.global] : [])), ...m.globals.map((g) => g.type)];
+  const globals = globalTypes(m);
   for (const e of m.exports) {
     let type: string | undefined;
     switch (e.kind) {
       case 'func': type = funcTypes[e.index] && formatFuncType(funcTypes[e.index]); break;
       case 'table': type = tableTypes[e.index] && `table ${valTypeName(tableTypes[e.index].elemType)} ${formatLimits(tableTypes[e.index].limits)}`; break;
       case 'memory': type = memTypes[e.index] && `memory ${formatLimits(memTypes[e.index])}`; break;
-      case 'global': type = globalTypes[e.index] && `global ${globalTypes[e.index].mutable ? 'mut ' : ''}${valTypeName(globalTypes[e.index].valType)}`; break;
+      case 'global': type = globals[e.index] && `global ${globals[e.index].mutable ? 'mut ' : ''}${valTypeName(globals[e.index].valType)}`; break;
     }
     report.exports.push(type === undefined ? { name: e.name, kind: e.kind } : { name: e.name, kind: e.kind, type });
   }
@@ -499,21 +498,17 @@ function runChecks(bytes: Uint8Array, m: Module, options: CheckOptions, report: 
   // Floats and bulk memory: one walk over every body.
   const scan = scanCode(m);
   report.bulkMemory = scan.bulkMemory;
-  const floatTypes: string[] = [];
-  const usesFloat = (ts: readonly number[]): boolean => ts.some((t) => t === 0x7d || t === 0x7c);
-  funcTypes.forEach((t, i) => { if (t && (usesFloat(t.params) || usesFloat(t.results))) floatTypes.push(`function ${i} has type ${formatFuncType(t)}`); });
-  globalTypes.forEach((g, i) => { if (usesFloat([g.valType])) floatTypes.push(`global ${i} is ${valTypeName(g.valType)}`); });
-  m.codes.forEach((b, i) => { if (b.locals.some((g) => g.count > 0 && usesFloat([g.type]))) floatTypes.push(`function ${importedFuncs + i} has float locals`); });
-  report.floats = scan.floatCount > 0 || floatTypes.length > 0;
+  const floatTypes = scan.floatTyped;
+  report.floats = scan.floatInstructions > 0 || floatTypes.length > 0;
   const floatsRejected = era !== undefined && era !== 'v1' ? true : options.rejectFloats === true;
   if (report.floats && floatsRejected) {
     const why = era !== undefined && era !== 'v1'
       ? `CosmWasm ${row?.gen.cosmwasm} contracts may not use floats`
       : 'floats are rejected (rejectFloats, as Secret Network does)';
     const parts: string[] = [];
-    if (scan.floatCount > 0) parts.push(`${scan.floatCount} float instruction${scan.floatCount === 1 ? '' : 's'}, the first is ${scan.firstFloatName}`);
+    if (scan.firstFloat) parts.push(`${scan.floatInstructions} float instruction${scan.floatInstructions === 1 ? '' : 's'}, the first is ${scan.firstFloat.name}`);
     if (floatTypes.length > 0) parts.push(`${floatTypes.length} float-typed item${floatTypes.length === 1 ? '' : 's'} (${floatTypes.slice(0, 3).join('; ')}${floatTypes.length > 3 ? '; …' : ''})`);
-    v.add('floats', `${why}: ${parts.join(' and ')}`, scan.floatCount > 0 ? scan.firstFloatOffset : undefined);
+    v.add('floats', `${why}: ${parts.join(' and ')}`, scan.firstFloat?.offset);
   }
 
   v.finish();
@@ -538,41 +533,6 @@ function checkMemory(v: Collector, mem: Limits, what: string, where: number | un
   if (mem.max !== undefined) {
     v.add('memory-maximum', `${what} declares a maximum of ${mem.max} pages; a contract must not declare one, the host sets it`, where);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Code scan
-
-const FLOAT_OPS = new Set(ALL_OPS.filter(([, name]) => /f32|f64/.test(name)).map(([op]) => op));
-const BULK_OPS = new Set([0xfc08, 0xfc09, 0xfc0a, 0xfc0b, 0xfc0c, 0xfc0d, 0xfc0e]);
-
-interface CodeScan {
-  floatCount: number;
-  firstFloatOffset: number;
-  firstFloatName: string;
-  bulkMemory: boolean;
-}
-
-function scanCode(m: Module): CodeScan {
-  const s: CodeScan = { floatCount: 0, firstFloatOffset: -1, firstFloatName: '', bulkMemory: false };
-  for (const body of m.codes) {
-    const r = new InstrReader(body.code, body.codeOffset);
-    while (!r.atEnd()) {
-      const op = r.next();
-      // block/loop/if with an f32/f64 result type (a is -valtype) count as float use too.
-      const floatBlock = (op === 0x02 || op === 0x03 || op === 0x04) && (r.a === -0x7d || r.a === -0x7c);
-      if (FLOAT_OPS.has(op) || floatBlock) {
-        if (s.floatCount === 0) {
-          s.firstFloatOffset = r.offset;
-          s.firstFloatName = floatBlock ? 'block with a float result' : ALL_OPS.find(([o]) => o === op)?.[1] ?? '?';
-        }
-        s.floatCount++;
-      } else if (BULK_OPS.has(op)) {
-        s.bulkMemory = true;
-      }
-    }
-  }
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,14 +28,13 @@
  */
 import { WasmError, capture } from './errors.js';
 import { encode } from './encode.js';
-import { InstrReader } from './instr.js';
 import { DEFAULT_STACK_LIMIT } from './limits.js';
 import { GAS_EXHAUSTED_EXPORT, GAS_LEFT_EXPORT, meter } from './meter.js';
 import { canonicalizeNaNsResult } from './nan.js';
-import { ALL_OPS } from './opcodes.js';
-import { DEFAULT_SCHEDULE, opSlot, COST_TABLE_SIZE, type GasSchedule } from './schedule.js';
+import { DEFAULT_SCHEDULE, type GasSchedule } from './schedule.js';
 import { STACK_HEIGHT_EXPORT, limitStack } from './stack-limit.js';
-import { ValType, type Module, type Result } from './types.js';
+import type { Module, Result } from './types.js';
+import { scanCode } from './scan.js';
 import { decodeAndValidate, validate, type ValidationInfo } from './validate.js';
 
 export { GAS_LEFT_EXPORT, GAS_EXHAUSTED_EXPORT, STACK_HEIGHT_EXPORT };
@@ -159,39 +158,13 @@ export function instrument(
   return { ok: true, value: result };
 }
 
-/** Float instructions by `opSlot`: every opcode whose name mentions f32 or f64. */
-const FLOAT_OP = new Uint8Array(COST_TABLE_SIZE);
-for (const [op, name] of ALL_OPS) if (/f32|f64/.test(name)) FLOAT_OP[opSlot(op)] = 1;
-
-function isFloat(t: number): boolean {
-  return t === ValType.f32 || t === ValType.f64;
-}
-
 function refuse(what: string, offset = -1): WasmError {
   return new WasmError('unsupported', `floating point is not allowed (rejectFloats): ${what}`, offset);
 }
 
-/** Throws a WasmError for the first float type or instruction in `m`. */
+/** Throws a WasmError naming the first float instruction, or else the first float-typed item. */
 function checkNoFloats(m: Module): void {
-  m.types.forEach((t, i) => {
-    if (t.params.some(isFloat) || t.results.some(isFloat)) throw refuse(`type ${i} has a float parameter or result`);
-  });
-  for (const imp of m.imports) {
-    if (imp.desc.kind === 'global' && isFloat(imp.desc.global.valType)) throw refuse(`imported global ${imp.module}.${imp.name} is a float`);
-  }
-  m.globals.forEach((g, i) => {
-    if (isFloat(g.type.valType)) throw refuse(`global ${i} (defined) is a float`);
-  });
-  for (const body of m.codes) {
-    for (const l of body.locals) if (isFloat(l.type)) throw refuse('a float local', body.codeOffset);
-    const r = new InstrReader(body.code, body.codeOffset);
-    while (!r.atEnd()) {
-      const op = r.next();
-      if (FLOAT_OP[opSlot(op)]) throw refuse(`instruction ${ALL_OPS.find(([o]) => o === op)?.[1]}`, r.offset);
-      // A block type naming a float result is caught by its type (block type indices) or here:
-      if ((op === 0x02 || op === 0x03 || op === 0x04) && (r.a === -ValType.f32 || r.a === -ValType.f64)) {
-        throw refuse('a block with a float result', r.offset);
-      }
-    }
-  }
+  const scan = scanCode(m);
+  if (scan.firstFloat) throw refuse(`instruction ${scan.firstFloat.name}`, scan.firstFloat.offset);
+  if (scan.floatTyped.length > 0) throw refuse(scan.floatTyped[0]);
 }

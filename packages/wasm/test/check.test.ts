@@ -323,6 +323,16 @@ describe('checkContract: rules', () => {
     assertRules(v010({ body: '(func i64.const 1 i64.const 2 i64.add drop)' }), []);
   });
 
+  test('floats: a multi-value block type with a float result counts, with the block as the first use', () => {
+    const body = '(type $fi (func (result f64 i32))) (func block (type $fi) unreachable end drop drop)';
+    const bytes = v010({ body });
+    // (A two-result type also breaks CosmWasm's one-result limit, which applies to every type.)
+    const r = assertRules(bytes, ['floats', 'function-results']);
+    const f = r.violations.find((v) => v.rule === 'floats')!;
+    assert.match(f.message, /1 float instruction, the first is block with a float block type/);
+    assert.equal(bytes[f.offset!], 0x02, 'the offset points at the block opcode');
+  });
+
   test('function-count', () => {
     assertRules(v1({ body: '(func) (func)' }), ['function-count'], { limits: { maxFunctions: 4 } });
     assertRules(v1({ body: '(func)' }), [], { limits: { maxFunctions: 4 } });
