@@ -9,19 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkContract, type CheckOptions, type CheckReport } from '../src/index.js';
+import { wat } from './support/wat.js';
 
-const wabt = await (await import('wabt')).default();
-
-function wat(src: string): Uint8Array {
-  const m = wabt.parseWat('test.wat', src, {
-    multi_value: true, bulk_memory: true, sat_float_to_int: true, sign_extension: true, mutable_globals: true,
-  });
-  try {
-    return new Uint8Array(m.toBinary({}).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 interface Parts {
   /** Import declarations (they come first in WAT). */
@@ -175,11 +164,7 @@ describe('checkContract: rules', () => {
   });
 
   test('memory-count / table-count: two memories or two tables (which cloak\'s validator alone would refuse)', () => {
-    const multi = (src: string): Uint8Array => {
-      const features = { multi_memory: true, reference_types: true }; // multi_memory is missing from wabt's .d.ts
-      const m = wabt.parseWat('t.wat', src, features);
-      try { return new Uint8Array(m.toBinary({}).buffer); } finally { m.destroy(); }
-    };
+    const multi = (src: string): Uint8Array => wat(src, { multi_memory: true, reference_types: true });
     const alloc = '(func (export "allocate") (param i32) (result i32) i32.const 0) (func (export "deallocate") (param i32)) (func (export "interface_version_8"))';
     const mem = assertRules(multi(`(module (memory 1) (memory 1) ${alloc})`), ['memory-count']);
     assert.match(mem.violations[0].message, /2 memories/);

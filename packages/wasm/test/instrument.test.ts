@@ -16,13 +16,8 @@ import { COSMWASM_2_SCHEDULE, SECRET_SCHEDULE } from '../src/schedule.js';
 import { DEFAULT_STACK_LIMIT } from '../src/limits.js';
 import type { Module } from '../src/types.js';
 import { wat } from './support/wat.js';
+import { v8wasm as WA } from './support/v8.js';
 
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array, imports?: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-  RuntimeError: new () => Error;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type Fn = (...a: unknown[]) => unknown;
 interface Glob<T> { value: T }
 

@@ -24,14 +24,8 @@ import { importCounts, ValType, type Module } from '../src/types.js';
 import { WasmError } from '../src/errors.js';
 import { validate } from '../src/validate.js';
 import { wat } from './support/wat.js';
+import { v8wasm as WA } from './support/v8.js';
 
-// This package compiles without lib.dom, so the WebAssembly JS API has no types: declare what is used.
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array, imports?: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-  RuntimeError: new () => Error;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type Fn = (...a: unknown[]) => unknown;
 interface Glob<T> { value: T }
 

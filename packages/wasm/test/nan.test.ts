@@ -18,12 +18,8 @@ import {
 } from '../src/nan.js';
 import { validate } from '../src/validate.js';
 import { wat } from './support/wat.js';
+import { v8wasm as WA } from './support/v8.js';
 
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array, imports?: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type Fn = (...a: unknown[]) => unknown;
 
 

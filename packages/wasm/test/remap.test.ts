@@ -11,17 +11,11 @@ import { InstrReader } from '../src/instr.js';
 import { Op } from '../src/opcodes.js';
 import { emptyModule, type Module } from '../src/types.js';
 import { wat } from './support/wat.js';
+import { v8wasm as WebAssembly } from './support/v8.js';
 
-// This package compiles without lib.dom, so the WebAssembly JS API has no types: declare what is used.
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array, imports?: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-}
 interface WasmTable {
   get(i: number): unknown;
 }
-const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 
 /** Function indices called by `call` in a body. */

@@ -17,25 +17,10 @@ import {
   type WasmErrorKind,
 } from '../src/index.js';
 import { MAX_FUNCTION_LOCALS } from '../src/limits.js';
+import { wat } from './support/wat.js';
+import { v8wasm as V8 } from './support/v8.js';
 
-// This package compiles without lib.dom, so the WebAssembly JS API has no types: declare what is used.
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-}
-const V8 = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const wabt = await (await import('wabt')).default();
-
-function wat(src: string): Uint8Array {
-  const m = wabt.parseWat('test.wat', src, {
-    multi_value: true, bulk_memory: true, sat_float_to_int: true, sign_extension: true, mutable_globals: true,
-  });
-  try {
-    return new Uint8Array(m.toBinary({}).buffer);
-  } finally {
-    m.destroy();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Hand-written binaries.

@@ -13,6 +13,8 @@ export interface V8Wasm {
   Module: new (bytes: Uint8Array) => WasmModuleObject;
   Instance: new (module: WasmModuleObject, imports?: object) => WasmInstanceObject;
   instantiate(bytes: Uint8Array, imports?: object): Promise<{ module: WasmModuleObject; instance: WasmInstanceObject }>;
+  RuntimeError: new (...args: unknown[]) => Error;
+  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
 }
 
 export const v8wasm: V8Wasm = (globalThis as unknown as { WebAssembly: V8Wasm }).WebAssembly;
