@@ -11,8 +11,10 @@
  *   - `if` starts one for the then-arm, `else` one for the else-arm;
  *   - `br`, `br_if`, `br_table`, `return` end the current block; the code after them is a new block;
  *   - after an `end`, the parent's block continues unless code inside the construct may have branched
- *     past it (to a label further out), in which case the code after `end` is a join point and a new
- *     block starts there.
+ *     out of it (to a label further out, a loop header included: a `continue` to an enclosing loop
+ *     skips the code after the inner `end` just as a `break` does), in which case the code after
+ *     `end` is a new block. wasm-instrument ignores branches to loops here, which charges that
+ *     skipped code on every iteration; we do not.
  * The cost of `else` / `end` (0 in Secret's schedule, as in wasm-instrument) is added to the block
  * that falls through them, so it is paid exactly when they execute. Every instruction that executes is
  * thus paid once; an instruction that does not execute is never paid unless a trap or out-of-gas stops
@@ -244,11 +246,10 @@ class BodyMeter {
   private readonly gasCall: Uint8Array;
   /** The helper calls by event value: 0 grow, 1 bulk, 2 table. */
   private readonly calls: Uint8Array[];
-  // Control stack: the event index of each entry's active metered block, the outermost forward
-  // branch target seen inside it (an entry index), and whether it is a loop.
+  // Control stack: the event index of each entry's active metered block, and the outermost branch
+  // target seen inside it (an entry index).
   private ctlSlot = new Int32Array(256);
   private ctlLowest = new Int32Array(256);
-  private ctlLoop = new Uint8Array(256);
   // Events.
   private evKind = new Uint8Array(1024);
   private evPos = new Int32Array(1024);
@@ -283,7 +284,6 @@ class BodyMeter {
       const cap = Math.max(n + 2, this.ctlSlot.length * 2);
       this.ctlSlot = new Int32Array(cap);
       this.ctlLowest = new Int32Array(cap);
-      this.ctlLoop = new Uint8Array(cap);
     }
   }
 
@@ -301,7 +301,6 @@ class BodyMeter {
     const evVal = this.evVal;
     const ctlSlot = this.ctlSlot;
     const ctlLowest = this.ctlLowest;
-    const ctlLoop = this.ctlLoop;
     const r = new InstrReader(code, body.codeOffset);
 
     let declared = 0;
@@ -312,7 +311,6 @@ class BodyMeter {
     let nEv = 1;
     ctlSlot[0] = 0;
     ctlLowest[0] = 0;
-    ctlLoop[0] = 0;
     let depth = 1;
 
     while (depth > 0) {
@@ -325,7 +323,6 @@ class BodyMeter {
         case Op.block:
           ctlSlot[depth] = ctlSlot[top];
           ctlLowest[depth] = depth;
-          ctlLoop[depth] = 0;
           depth++;
           break;
         case Op.loop:
@@ -335,7 +332,6 @@ class BodyMeter {
           evVal[nEv] = 0;
           ctlSlot[depth] = nEv++;
           ctlLowest[depth] = depth;
-          ctlLoop[depth] = op === Op.loop ? 1 : 0;
           depth++;
           break;
         case Op.else:
@@ -416,7 +412,9 @@ class BodyMeter {
   private branch(top: number, depth: number, r: InstrReader): void {
     const target = top - depth;
     if (target < 0) throw invalid(`unknown label ${depth}: only ${top + 1} enclosing blocks`, r.offset);
-    if (this.ctlLoop[target] === 0 && target < this.ctlLowest[top]) this.ctlLowest[top] = target;
+    // Any branch out of the construct, also one to an enclosing loop's header ("continue"), skips the
+    // code after the construct's `end`: that code must be a metered block of its own.
+    if (target < this.ctlLowest[top]) this.ctlLowest[top] = target;
   }
 
   private rebuild(body: FuncBody, n: number): FuncBody {

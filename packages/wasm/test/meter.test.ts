@@ -192,6 +192,18 @@ const PROGRAMS = `
     local.get 0
     if unreachable end
     i32.const 3)
+  ;; "continue": br 1 from inside a block goes back to the loop header and skips the nops after the
+  ;; block's end, which must therefore not be charged with the iteration.
+  (func (export "continue") (param i32) (result i32)
+    loop
+      block
+        local.get 0 i32.eqz br_if 0
+        local.get 0 i32.const 1 i32.sub local.set 0
+        br 1
+      end
+      nop nop nop nop nop nop nop nop nop nop
+    end
+    i32.const 0)
 )`;
 
 const CASES: [string, unknown[][]][] = [
@@ -207,6 +219,7 @@ const CASES: [string, unknown[][]][] = [
   ['multi', [[0], [1]]],
   ['locals40', [[5]]],
   ['unreachable_arm', [[0]]],
+  ['continue', [[0], [1], [100]]],
 ];
 
 /** A schedule with a different price for (nearly) every opcode, so a misattributed cost shows. */
