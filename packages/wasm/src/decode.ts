@@ -156,7 +156,7 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
         break;
       }
       case SectionId.table: {
-        const n = s.count('table', 100_000, 'MAX_TABLES', 3);
+        const n = s.count('table', L.MAX_DECLARED_TABLES, 'MAX_DECLARED_TABLES', 3);
         for (let i = 0; i < n; i++) {
           pos.tables.push(s.offset);
           m.tables.push(readTableType(s));
@@ -164,7 +164,7 @@ export function decodeOrThrow(bytes: Uint8Array, options: DecodeOptions = {}): M
         break;
       }
       case SectionId.memory: {
-        const n = s.count('memory', 100_000, 'MAX_MEMORIES', 2);
+        const n = s.count('memory', L.MAX_DECLARED_MEMORIES, 'MAX_DECLARED_MEMORIES', 2);
         for (let i = 0; i < n; i++) {
           pos.memories.push(s.offset);
           m.memories.push(readMemoryType(s));
@@ -245,7 +245,12 @@ function readTypes(s: ByteReader, m: Module, pos: number[]): void {
   }
 }
 
-function readLimits(s: ByteReader, what: string, max: number, maxName: string, allowShared: boolean): Limits {
+/**
+ * Limits. `max` bounds the minimum, and the maximum too when `boundMax`: a memory's maximum is at most
+ * 65536 pages by the spec, while a table's maximum may be any u32 (V8 accepts it; only the minimum is
+ * allocated, so only the minimum is bounded).
+ */
+function readLimits(s: ByteReader, what: string, max: number, maxName: string, allowShared: boolean, boundMax: boolean): Limits {
   const at = s.offset;
   const flags = s.u8(`${what} limits flags`);
   if (flags & 0x04) throw unsupported('memory64', `${what} with 64-bit limits`, at);
@@ -261,7 +266,7 @@ function readLimits(s: ByteReader, what: string, max: number, maxName: string, a
   if (flags & 1) {
     const maxAt = s.offset;
     const mx = s.u32(`${what} maximum`);
-    if (mx > max) throw overLimit(`${what} maximum`, mx, max, maxName, maxAt);
+    if (boundMax && mx > max) throw overLimit(`${what} maximum`, mx, max, maxName, maxAt);
     return { min, max: mx };
   }
   return { min };
@@ -272,11 +277,11 @@ function readTableType(s: ByteReader): TableType {
   const t = s.u8('table element type');
   if (t === 0x6f) throw unsupported('reference-types', 'externref table', at);
   if (t !== 0x70) throw malformed(`invalid table element type 0x${t.toString(16)} (expected funcref 0x70)`, at);
-  return { elemType: 0x70, limits: readLimits(s, 'table', L.MAX_TABLE_SIZE, 'MAX_TABLE_SIZE', false) };
+  return { elemType: 0x70, limits: readLimits(s, 'table', L.MAX_TABLE_SIZE, 'MAX_TABLE_SIZE', false, false) };
 }
 
 function readMemoryType(s: ByteReader): Limits {
-  return readLimits(s, 'memory', L.MAX_MEMORY_PAGES, 'MAX_MEMORY_PAGES (65536 pages of 64 KiB)', true);
+  return readLimits(s, 'memory', L.MAX_MEMORY_PAGES, 'MAX_MEMORY_PAGES (65536 pages of 64 KiB)', true, true);
 }
 
 function readGlobalType(s: ByteReader): GlobalType {

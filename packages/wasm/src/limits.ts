@@ -28,6 +28,13 @@ export const MAX_TABLE_INIT_ENTRIES = 10_000_000;
 export const MAX_TABLE_SIZE = 10_000_000;
 /** V8 kV8MaxWasmTables without reference types: one table. */
 export const MAX_TABLES = 1;
+/**
+ * Tables / memories a section may declare before decoding refuses the count (V8's kV8MaxWasmTables
+ * with reference types, and its memory count with multi-memory). Only a bound on what a forged count
+ * can make the decoder read: the validator then refuses more than MAX_TABLES / MAX_MEMORIES.
+ */
+export const MAX_DECLARED_TABLES = 100_000;
+export const MAX_DECLARED_MEMORIES = 100_000;
 /** Spec: at most one memory without the multi-memory proposal. */
 export const MAX_MEMORIES = 1;
 /** Spec §2.5.4: a 32-bit memory has at most 65536 pages of 64 KiB. */

@@ -147,6 +147,11 @@ function heights(bytes: Uint8Array): number[] {
 describe('accepted modules', () => {
   test('the empty module', () => void ok(bin({})));
 
+  test('a table maximum may be any u32 (only the minimum is bounded), as V8 agrees', () => {
+    ok(wat('(module (table 0 0xffffffff funcref))'));
+    ok(wat('(module (table 10 10000001 funcref))'));
+  });
+
   test('every numeric instruction with its operand types', () => {
     const lines: string[] = [];
     const un = (t: string, ops: string[]) => ops.forEach((o) => lines.push(`(drop (${o} (${t}.const 0)))`));
