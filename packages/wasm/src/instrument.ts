@@ -82,6 +82,9 @@ export function instrument(
   const stackLimit = options.stackLimit === undefined ? DEFAULT_STACK_LIMIT : options.stackLimit;
   const rejectFloats = options.rejectFloats ?? false;
 
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError(`instrument: expected wasm bytes, a Module or decodeAndValidate's value, got ${input === null ? 'null' : typeof input}`);
+  }
   let m: Module;
   let info: ValidationInfo;
   if (input instanceof Uint8Array) {

@@ -91,6 +91,14 @@ function isNum(t: number): boolean {
   return t === I32 || t === I64 || t === F32 || t === F64 || t === UNKNOWN;
 }
 
+/**
+ * An index is a u32 below the size of its space. A decoded module only has u32s; a Module built in
+ * memory can hold anything a number can, so -1 or 0.5 must be refused here, not encoded.
+ */
+function isIndex(x: number, n: number): boolean {
+  return Number.isInteger(x) && x >= 0 && x < n;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -254,7 +262,7 @@ function buildCtx(m: Module): Ctx {
     const what = `import ${i} ("${imp.module}" "${imp.name}")`;
     switch (d.kind) {
       case 'func':
-        if (!(d.type < nTypes)) throw invalid(`unknown type ${d.type} in ${what} (the module has ${plural(nTypes, 'type')})`, -1);
+        if (!isIndex(d.type, nTypes)) throw invalid(`unknown type ${d.type} in ${what} (the module has ${plural(nTypes, 'type')})`, -1);
         funcType[fi++] = d.type;
         break;
       case 'table':
@@ -274,7 +282,7 @@ function buildCtx(m: Module): Ctx {
   for (let i = 0; i < m.functions.length; i++) {
     here = P?.functions[i] ?? -1;
     const t = m.functions[i];
-    if (!(t < nTypes)) throw invalid(`unknown type ${t} of function ${fi} (the module has ${plural(nTypes, 'type')})`, -1);
+    if (!isIndex(t, nTypes)) throw invalid(`unknown type ${t} of function ${fi} (the module has ${plural(nTypes, 'type')})`, -1);
     funcType[fi++] = t;
   }
   for (let i = 0; i < m.tables.length; i++) {
@@ -330,7 +338,7 @@ function buildCtx(m: Module): Ctx {
       e.kind === 'table' ? [nTables, 'table'] :
       e.kind === 'memory' ? [nMemories, 'memory'] :
       [nGlobals, 'global'];
-    if (!(e.index < n)) {
+    if (!isIndex(e.index, n)) {
       throw invalid(`unknown ${space} ${e.index} in export "${e.name}" (the module has ${plural(n, space, space === 'memory' ? 'memories' : `${space}s`)})`, -1);
     }
   }
@@ -338,7 +346,7 @@ function buildCtx(m: Module): Ctx {
   // Start function.
   if (m.start !== undefined) {
     here = P?.start ?? -1;
-    if (!(m.start < nFuncs)) throw invalid(`unknown start function ${m.start} (the module has ${plural(nFuncs, 'function')})`, -1);
+    if (!isIndex(m.start, nFuncs)) throw invalid(`unknown start function ${m.start} (the module has ${plural(nFuncs, 'function')})`, -1);
     const t = funcType[m.start];
     if (tPLen[t] !== 0 || tRLen[t] !== 0) {
       throw invalid(`start function ${m.start} must have type [] -> [], it has ${plural(tPLen[t], 'param')} and ${plural(tRLen[t], 'result')}`, -1);
@@ -354,7 +362,7 @@ function buildCtx(m: Module): Ctx {
     if (seg.elemType !== FUNCREF) throw malformed(`${what} has invalid element type ${typeName(seg.elemType)}`, -1);
     ctx.elemType[i] = seg.elemType;
     if (seg.mode === 'active') {
-      if (!(seg.table < nTables)) {
+      if (!isIndex(seg.table, nTables)) {
         throw invalid(`unknown table ${seg.table} in ${what} (the module has ${plural(nTables, 'table')})`, -1);
       }
       if (tableElem[seg.table] !== seg.elemType) {
@@ -366,7 +374,7 @@ function buildCtx(m: Module): Ctx {
     if (seg.init.kind === 'funcs') {
       const fs = seg.init.funcs;
       for (let j = 0; j < fs.length; j++) {
-        if (!(fs[j] < nFuncs)) throw invalid(`unknown function ${fs[j]} in ${what}, entry ${j} (the module has ${plural(nFuncs, 'function')})`, -1);
+        if (!isIndex(fs[j], nFuncs)) throw invalid(`unknown function ${fs[j]} in ${what}, entry ${j} (the module has ${plural(nFuncs, 'function')})`, -1);
       }
     } else {
       const es = seg.init.exprs;
@@ -383,7 +391,7 @@ function buildCtx(m: Module): Ctx {
     here = P?.datas[i] ?? -1;
     const seg = m.datas[i];
     if (seg.mode !== 'active') continue;
-    if (!(seg.memory < nMemories)) {
+    if (!isIndex(seg.memory, nMemories)) {
       throw invalid(`unknown memory ${seg.memory} in data segment ${i} (the module has ${plural(nMemories, 'memory', 'memories')})`, -1);
     }
     if (seg.offset === undefined) throw malformed(`active data segment ${i} has no offset expression`, -1);
@@ -420,14 +428,14 @@ function checkConstExpr(ctx: Ctx, e: ConstExpr, expected: number, what: string):
       t = FUNCREF;
       break;
     case 'ref.func':
-      if (!(ins.index < ctx.nFuncs)) {
+      if (!isIndex(ins.index, ctx.nFuncs)) {
         throw invalid(`unknown function ${ins.index} in ref.func in ${what} (the module has ${plural(ctx.nFuncs, 'function')})`, -1);
       }
       t = FUNCREF;
       break;
     case 'global.get': {
       const g = ins.index;
-      if (!(g < ctx.nImportedGlobals)) {
+      if (!isIndex(g, ctx.nImportedGlobals)) {
         if (g < ctx.nGlobals) {
           throw invalid(`global.get ${g} in ${what}: a constant expression may only read an imported global, and global ${g} is defined in the module`, -1);
         }
@@ -874,6 +882,7 @@ class FuncValidator {
       const g = groups[i];
       const cnt = g.count;
       const lt = g.type;
+      if (!Number.isInteger(cnt) || cnt < 0) throw malformed(`function ${func}: local count ${cnt} is not a u32`, codeOffset < 0 ? -1 : codeOffset);
       if (!(n + cnt <= L.MAX_FUNCTION_LOCALS)) {
         throw overLimit(`function ${func}: local count (params included)`, n + cnt, L.MAX_FUNCTION_LOCALS, 'MAX_FUNCTION_LOCALS', codeOffset < 0 ? -1 : codeOffset);
       }

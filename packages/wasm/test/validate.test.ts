@@ -597,6 +597,29 @@ describe('robustness', () => {
     assert.ok(!r.ok && r.error.kind === 'malformed');
   });
 
+  test('programmatic modules: indices and counts that are not u32 are refused, not encoded', () => {
+    const base = (): Module => {
+      const m = emptyModule();
+      m.types.push({ params: [], results: [] });
+      m.functions.push(0);
+      m.codes.push({ locals: [], code: new Uint8Array([0x0b]), codeOffset: -1 });
+      return m;
+    };
+    for (const index of [-1, 0.5, Number.NaN]) {
+      const m = base();
+      m.exports.push({ name: 'f', kind: 'func', index });
+      const r = validate(m);
+      assert.ok(!r.ok && r.error.kind === 'invalid' && /unknown func/.test(r.error.message), `export index ${index}`);
+      const s = base();
+      s.start = index;
+      assert.equal(validate(s).ok, false, `start ${index}`);
+    }
+    const l = base();
+    l.codes[0].locals.push({ count: -3, type: 0x7f });
+    const r = validate(l);
+    assert.ok(!r.ok && r.error.kind === 'malformed' && /local count -3 is not a u32/.test(r.error.message));
+  });
+
   test('programmatic modules: the sizes the decoder would have refused', () => {
     const mem = emptyModule();
     mem.memories.push({ min: 1, max: 65537 });
