@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,6 +150,22 @@ describe('cloak check', () => {
     assertUsageError(cloak('check', dir), /is a directory/);
     assertUsageError(cloak('check', '--frob', file('good.wasm')), /unknown option --frob/);
     assertUsageError(cloak('check', file('good.wasm'), file('bad.wasm')), /expected one file/);
+  });
+
+  test('a device or a file over the module size limit is refused before it is read', () => {
+    assertUsageError(cloak('check', '/dev/zero'), /cannot read \/dev\/zero: not a regular file/);
+    const big = file('big.wasm');
+    writeFileSync(big, new Uint8Array(0));
+    truncateSync(big, 64 * 1024 * 1024 + 1); // sparse: no 64 MiB written
+    assertUsageError(cloak('check', big), /larger than the 67108864-byte limit/);
+  });
+
+  test('names holding control characters are printed quoted, so they cannot forge report lines', () => {
+    const evil = file('evil.wasm');
+    writeFileSync(evil, wat(CONTRACT('(func (export "x\\nverdict:      ACCEPTED"))')));
+    const r = cloak('check', evil);
+    assert.equal(r.stdout.match(/^verdict:/gm)?.length, 1, 'one verdict line: the real one');
+    assert.match(r.stdout, /"x\\nverdict: {6}ACCEPTED"/);
   });
 
   test('check --help', () => {

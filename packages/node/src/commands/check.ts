@@ -6,10 +6,10 @@
  *
  * Exit status: 0 accepted, 1 rejected, 2 usage error (bad flags, missing or unreadable file).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { checkContract, DEFAULT_CAPABILITIES, type CheckReport, type ExternInfo } from '@cloak/wasm';
+import { checkContract, DEFAULT_CAPABILITIES, limits, type CheckReport, type ExternInfo } from '@cloak/wasm';
 import { UsageError, type Io } from '../io.js';
 
 export const CHECK_USAGE = `Usage: cloak check <file.wasm> [options]
@@ -28,8 +28,42 @@ Capabilities offered (requires_* exports): ${DEFAULT_CAPABILITIES.join(', ')}.
 
 Exit status: 0 accepted, 1 rejected, 2 usage error.`;
 
-/** Largest unpacked size of a gzipped file (the wasm decoder's own limit, MAX_MODULE_SIZE). */
-const MAX_GUNZIPPED = 64 * 1024 * 1024;
+/** Largest file read, and largest unpacked size of a gzipped one: the wasm decoder's own limit. */
+const MAX_SIZE = limits.MAX_MODULE_SIZE;
+
+/**
+ * Reads a regular file of at most MAX_SIZE bytes. A device, pipe or huge file is refused before
+ * anything is read (`cloak check /dev/zero` must not read forever).
+ */
+function readContract(file: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError(`cannot read ${file}: ${why}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`cannot read ${file}: is a directory`);
+    if (!st.isFile()) throw new UsageError(`cannot read ${file}: not a regular file`);
+    if (st.size > MAX_SIZE) throw new UsageError(`cannot read ${file}: ${st.size} bytes is larger than the ${MAX_SIZE}-byte limit for a module`);
+    const bytes = new Uint8Array(st.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return bytes.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Names from the binary are shown quoted when they hold control characters (no forged report lines). */
+const shown = (name: string): string => (/[\u0000-\u001f\u007f-\u009f]/.test(name) ? JSON.stringify(name) : name);
 
 export function runCheck(args: string[], io: Io): number {
   let parsed;
@@ -67,20 +101,16 @@ export function runCheck(args: string[], io: Io): number {
   }
 
   const file = positionals[0];
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`cannot read ${file}: ${why}`);
-  }
+  let bytes = readContract(file);
   let gzipped = false;
   if (bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08) {
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED });
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_SIZE });
       gzipped = true;
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new UsageError(`cannot read ${file}: it unpacks to more than the ${MAX_SIZE}-byte limit for a module`);
+      }
       throw new UsageError(`cannot read ${file}: it looks gzipped but does not unpack (${(e as Error).message})`);
     }
   }
@@ -112,16 +142,16 @@ export function formatReport(file: string, gzipped: boolean, r: CheckReport): st
     lines.push(`floats:       ${r.floats ? 'yes' : 'no'}`);
     lines.push(`bulk memory:  ${r.bulkMemory ? 'yes' : 'no'}`);
     lines.push(`exports (${r.exports.length}):`);
-    for (const e of r.exports) lines.push(`  ${e.name.padEnd(28)} ${describe(e)}`);
+    for (const e of r.exports) lines.push(`  ${shown(e.name).padEnd(28)} ${describe(e)}`);
     lines.push(`imports (${r.imports.length}):`);
-    for (const i of r.imports) lines.push(`  ${`${i.module}.${i.name}`.padEnd(28)} ${describe(i)}`);
+    for (const i of r.imports) lines.push(`  ${`${shown(i.module)}.${shown(i.name)}`.padEnd(28)} ${describe(i)}`);
   }
   if (r.accepted) {
     lines.push('verdict:      ACCEPTED');
   } else {
     const n = r.violations.length;
     lines.push(`verdict:      REJECTED (${n} reason${n === 1 ? '' : 's'})`);
-    for (const v of r.violations) lines.push(`  [${v.rule}] ${v.message}${v.offset !== undefined ? ` (at ${hex(v.offset)})` : ''}`);
+    for (const v of r.violations) lines.push(`  [${v.rule}] ${shown(v.message)}${v.offset !== undefined ? ` (at ${hex(v.offset)})` : ''}`);
   }
   return lines.join('\n');
 }
