@@ -892,7 +892,8 @@ class FuncValidator {
         grown.set(locals.subarray(0, n));
         locals = this.locals = grown;
       }
-      for (let j = 0; j < cnt; j++) locals[n++] = lt;
+      locals.fill(lt, n, n + cnt); // a memset: a body of a few bytes may declare 50,000 locals
+      n += cnt;
     }
     this.nLocals = n;
 
