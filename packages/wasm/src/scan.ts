@@ -42,13 +42,14 @@ export function scanCode(m: Module): CodeScan {
   const s: CodeScan = { floatInstructions: 0, floatTyped: [], bulkMemory: false };
   const floatType = m.types.map(hasFloat);
 
-  funcTypeIndices(m).forEach((t, i) => {
+  const funcTypes = funcTypeIndices(m);
+  funcTypes.forEach((t, i) => {
     if (floatType[t]) s.floatTyped.push(`function ${i} has type ${formatType(m.types[t])}`);
   });
   globalTypes(m).forEach((g, i) => {
     if (isFloat(g.valType)) s.floatTyped.push(`global ${i} is ${valTypeName(g.valType)}`);
   });
-  const imported = funcTypeIndices(m).length - m.functions.length;
+  const imported = funcTypes.length - m.functions.length;
   m.codes.forEach((b, i) => {
     if (b.locals.some((g) => g.count > 0 && isFloat(g.type))) s.floatTyped.push(`function ${imported + i} has float locals`);
   });
