@@ -204,6 +204,32 @@ function gasBody(left: number, exhausted: number): Uint8Array {
   return w.u8(Op.end).finish();
 }
 
+/**
+ * If `body` is exactly the `$gas` helper this pass writes (no locals, the bytes of `gasBody`), the
+ * global indices it uses; otherwise null. An engine may then run calls to it as one built-in step
+ * (the interpreter does), with the very semantics of the helper: the body is compared byte for byte.
+ */
+export function gasHelperGlobals(body: FuncBody): { left: number; exhausted: number } | null {
+  if (body.locals.length !== 0) return null;
+  const c = body.code;
+  if (c.length < 20 || c[0] !== Op.global_get) return null;
+  const r = new InstrReader(c, 0);
+  try {
+    if (r.next() !== Op.global_get) return null;
+    const left = r.a;
+    if (r.next() !== Op.local_get) return null;
+    if (r.next() !== Op.i64_lt_u || r.next() !== Op.if || r.next() !== Op.i32_const) return null;
+    if (r.next() !== Op.global_set) return null;
+    const exhausted = r.a;
+    const expected = gasBody(left, exhausted);
+    if (expected.length !== c.length) return null;
+    for (let i = 0; i < c.length; i++) if (expected[i] !== c[i]) return null;
+    return { left, exhausted };
+  } catch {
+    return null;
+  }
+}
+
 /** `(param $n i32) (result i32)`: charge u64(n) × price through `$gas`, return n. */
 function chargeBody(price: number, gasFunc: number): Uint8Array {
   const w = new ByteWriter(32);
