@@ -13,8 +13,9 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { printTable } from './harness.js';
 import { wasmSuite, MissingInput } from './wasm.js';
+import { interpreterSuite } from './interpreter.js';
 
-const SUITES = [wasmSuite];
+const SUITES = [wasmSuite, interpreterSuite];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -3,7 +3,10 @@
 //   * tiny WAT modules (wat/*.wat, plus a few generated below) with wabt's JS API;
 //   * big.wasm, a ~2 MiB module whose AssemblyScript source gen-big.mjs generates;
 //   * build/manifest.json: every built file with {file, generation, expect, rules, …}, so the static
-//     checker's tests can iterate it.
+//     checker's tests can iterate it;
+//   * build/programs/*.wasm: small AssemblyScript programs (assembly/programs/, not contracts: plain
+//     exported functions on numbers) for the interpreter's differential tests and benchmarks, listed
+//     with their entry points and argument sizes in build/programs/manifest.json (see PROGRAMS below).
 // Every output is inspected after it is built (imports, exports, start function, float and bulk-memory
 // instructions, V8 validation); any surprise fails the build with a message naming the file.
 // The build is deterministic: same sources, same bytes (manifest.json records a sha256 per file).
@@ -241,11 +244,11 @@ const AS_MVP = ['--disable', 'bulk-memory,nontrapping-f2i,sign-extension,mutable
 const AS_MVP_SIGNEXT = ['--disable', 'bulk-memory,nontrapping-f2i,mutable-globals'];
 
 /** optimizeLevel: 3 for the contracts; 1 for big.wasm (-O3 on 2 MiB of code takes ~4x longer). */
-async function compileAS(entry, flags, optimizeLevel = 3, { typeCheckOnly = false } = {}) {
+async function compileAS(entry, flags, optimizeLevel = 3, { typeCheckOnly = false, common = AS_COMMON } = {}) {
   const outputs = new Map();
   const stdout = asc.createMemoryStream();
   const stderr = asc.createMemoryStream();
-  const { error } = await asc.main([entry, '--outFile', 'out.wasm', '--optimizeLevel', String(optimizeLevel), ...AS_COMMON, ...flags], {
+  const { error } = await asc.main([entry, '--outFile', 'out.wasm', '--optimizeLevel', String(optimizeLevel), ...common, ...flags], {
     stdout,
     stderr,
     writeFile: (name, contents) => { outputs.set(name, contents); },
@@ -451,6 +454,149 @@ const WAT_EXPECT = {
   'bad-start': { generation: 'v1', expect: 'reject', rules: ['start-function'] },
 };
 
+
+// ------------------------------------------------------------------------------------------------
+// Programs (assembly/programs/): deterministic workloads for the interpreter, each returning a checksum
+// that depends on all of its work. Per entry point: the argument sizes
+//   test    fast (well under 50 ms on V8): differential tests against V8 and a JS re-implementation;
+//   bench   ~20–100 ms on V8 with JIT: `npm run bench` (suite "interpreter");
+//   jitless a smaller size for the interpreter under `node --jitless` (the bench compares it with V8
+//           on the same size);
+// and `work(args)` in `unit`s, so that times can be reported per unit.
+// Compiled with -O3, the stub runtime (no allocation happens; the work areas live past the static
+// data, see programs/common.ts), abort routed to an `unreachable` trap, so no imports and no start
+// function; every default feature (sign-extension, non-trapping float-to-int, mutable globals) but
+// bulk memory, which only memcopy-bulk enables.
+
+const AS_PROGRAM = [
+  '--runtime', 'stub',
+  '--shrinkLevel', '0',
+  '--noAssert',
+  '--use', 'abort=assembly/programs/common/trapAbort',
+];
+const NO_BULK = ['--disable', 'bulk-memory'];
+
+const fibCalls = (n) => { let a = 0, b = 1; for (let i = 0; i < n + 1; i++) [a, b] = [b, a + b]; return 2 * a - 1; };
+const nlogn = (n) => Math.round(n * Math.log2(Math.max(2, n)));
+
+const PROGRAMS = [
+  {
+    name: 'sha256', flags: NO_BULK, extraExports: ['digest', 'input'],
+    entries: [{
+      export: 'run', result: 'i64', unit: 'byte', work: ([n]) => n,
+      sizes: { test: [65_537], bench: [8 << 20], jitless: [512 << 10] },
+    }],
+  },
+  {
+    name: 'sort', flags: NO_BULK,
+    entries: [{
+      export: 'run', result: 'i32', unit: 'n·log2(n)', work: ([n]) => nlogn(n),
+      sizes: { test: [20_000], bench: [500_000], jitless: [32_768] },
+    }],
+  },
+  {
+    name: 'fib', flags: NO_BULK,
+    entries: [
+      { export: 'run', result: 'i32', unit: 'call', work: ([n]) => fibCalls(n), sizes: { test: [20], bench: [34], jitless: [27] } },
+      { export: 'run_indirect', result: 'i32', unit: 'call', work: ([n]) => fibCalls(n), sizes: { test: [20], bench: [33], jitless: [26] } },
+    ],
+  },
+  {
+    name: 'i64', flags: NO_BULK,
+    entries: [{
+      export: 'run', result: 'i64', unit: 'iteration', work: ([n]) => n,
+      sizes: { test: [20_000], bench: [5_000_000], jitless: [250_000] },
+    }],
+  },
+  {
+    name: 'memcopy-loop', source: 'memcopy', flags: NO_BULK,
+    entries: [{
+      export: 'run', result: 'i32', unit: 'round', work: ([rounds]) => rounds,
+      sizes: { test: [50, 65_536], bench: [8_000, 1 << 20], jitless: [400, 1 << 20] },
+    }],
+  },
+  {
+    name: 'memcopy-bulk', source: 'memcopy', flags: [], bulk: true,
+    entries: [{
+      export: 'run', result: 'i32', unit: 'round', work: ([rounds]) => rounds,
+      sizes: { test: [50, 65_536], bench: [16_000, 1 << 20], jitless: [400, 1 << 20] },
+    }],
+  },
+  {
+    name: 'floats', flags: NO_BULK, floats: true,
+    entries: [{
+      export: 'run', result: 'i64', unit: 'point', work: ([size]) => size * size,
+      sizes: { test: [48], bench: [500], jitless: [112] },
+    }],
+  },
+  {
+    name: 'argonish', flags: NO_BULK,
+    entries: [{
+      export: 'run', result: 'i64', unit: 'block', work: ([blocks, passes]) => blocks * passes - 2,
+      sizes: { test: [16, 2], bench: [2048, 32], jitless: [512, 4] },
+    }],
+  },
+];
+
+/** Which instruction families a module uses (from its wasm2wat text). */
+function instructionFamilies(text) {
+  const has = (re) => re.test(text);
+  const out = [];
+  if (has(/\bi(32|64)\.(load|store)/)) out.push('memory');
+  if (has(/\bi64\./)) out.push('i64');
+  if (has(/\bf32\./)) out.push('f32');
+  if (has(/\bf64\./)) out.push('f64');
+  if (has(/\bcall_indirect\b/)) out.push('call_indirect');
+  if (has(/\bmemory\.grow\b/)) out.push('memory.grow');
+  if (has(/\b(memory\.(copy|fill|init)|data\.drop)\b/)) out.push('bulk-memory');
+  if (has(/\bi(32|64)\.extend(8|16|32)_s\b/)) out.push('sign-extension');
+  if (has(/\bi(32|64)\.trunc_sat_f(32|64)_[su]\b/)) out.push('nontrapping-f2i');
+  return out;
+}
+
+async function buildPrograms() {
+  const dir = join(BUILD, 'programs');
+  mkdirSync(dir, { recursive: true });
+  const list = [];
+  for (const p of PROGRAMS) {
+    const source = `assembly/programs/${p.source ?? p.name}.ts`;
+    const file = `${p.name}.wasm`;
+    const bytes = await compileAS(source, p.flags, 3, { common: AS_PROGRAM });
+    if (!WebAssembly.validate(bytes)) throw new Error(`programs/${file}: V8 does not validate it`);
+    const info = inspect(bytes);
+    const names = info.exports.map((e) => e.name);
+    const expected = [...p.entries.map((e) => e.export), ...(p.extraExports ?? []), 'memory'];
+    if (!sameSet(names, expected)) throw new Error(`programs/${file}: exports are [${names}], expected [${expected}]`);
+    if (info.imports.length) throw new Error(`programs/${file}: has imports ${info.imports.map((i) => `${i.module}.${i.name}`)}`);
+    if (info.start !== null) throw new Error(`programs/${file}: has a start function`);
+    const text = toText(bytes, `programs/${file}`);
+    const uses = instructionFamilies(text);
+    if (uses.includes('bulk-memory') !== !!p.bulk) throw new Error(`programs/${file}: bulk-memory instructions ${p.bulk ? 'missing' : 'present'}`);
+    if (p.bulk && !(/\bmemory\.copy\b/.test(text) && /\bmemory\.fill\b/.test(text))) throw new Error(`programs/${file}: no memory.copy or memory.fill`);
+    if ((uses.includes('f32') && uses.includes('f64')) !== !!p.floats) throw new Error(`programs/${file}: float instructions ${p.floats ? 'missing' : 'present'}`);
+    writeFileSync(join(dir, file), bytes);
+    list.push({
+      name: p.name,
+      file,
+      source,
+      flags: [...AS_PROGRAM, '-O3', ...p.flags].join(' '),
+      uses,
+      exports: names,
+      entries: p.entries.map((e) => ({
+        export: e.export,
+        result: e.result,
+        unit: e.unit,
+        sizes: Object.fromEntries(Object.entries(e.sizes).map(([k, args]) => [k, { args, work: e.work(args) }])),
+      })),
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      functions: info.functions,
+    });
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(list, null, 2) + '\n');
+  return list.length;
+}
+
 // ------------------------------------------------------------------------------------------------
 
 async function main() {
@@ -533,8 +679,13 @@ async function main() {
 
   manifest.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   writeFileSync(join(BUILD, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+  // 4. Programs for the interpreter (build/programs/, their own manifest).
+  const programsStarted = Date.now();
+  const programs = await buildPrograms();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`contracts: built ${manifest.length} modules in ${seconds} s`);
+  const programSeconds = ((Date.now() - programsStarted) / 1000).toFixed(1);
+  console.log(`contracts: built ${manifest.length} modules and ${programs} programs in ${seconds} s (programs: ${programSeconds} s)`);
 }
 
 main().catch((e) => {
