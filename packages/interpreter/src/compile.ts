@@ -119,6 +119,8 @@ interface Ctl {
   fixups: number[];
   /** `if` without else yet: code position of the branch-to-else target, else -1. */
   elseFix: number;
+  /** More target positions to patch with the else (or end) pc: copies of the if's test made by `backEdge`. */
+  elseCopies: number[];
   /** loop: pc of the header. */
   loopPc: number;
   /** Whether the construct itself was entered in reachable code. */
@@ -341,6 +343,32 @@ const BIN_IMM64 = new Map<number, [number, 'pair' | 'shift']>([
 ]);
 const COMMUTATIVE64 = new Set<number>([Op.i64_add, Op.i64_and, Op.i64_or, Op.i64_xor, Op.i64_mul]);
 
+/** Plain load/store → the form with a fused `i32.add` of a constant into the address. */
+const FUSED_ADDRESS = new Map<number, number>([
+  [Ir.load32, Ir.load32_ai], [Ir.load64, Ir.load64_ai], [Ir.load8_u, Ir.load8_u_ai],
+  [Ir.store32, Ir.store32_ai], [Ir.store64, Ir.store64_ai], [Ir.store8, Ir.store8_ai],
+]);
+
+/** IR ops that write exactly one register, their first operand, and read only registers after it. */
+const VALUE_OPS = new Set<number>(
+  Object.entries(Ir).filter(([n]) => /^(i32|i64|f32|f64)_|^load|^const(32|64)$|^global_get$|^select$|^mov$/.test(n)).map(([, v]) => v),
+);
+
+/** Conditional branches and their inversions (for copying a loop's header test to its back edge). */
+const INVERT_BRANCH = new Map<number, number>();
+(() => {
+  const pairs: [number, number][] = [
+    [Ir.br_nez, Ir.br_eqz], [Ir.br_eq, Ir.br_ne], [Ir.br_lt_s, Ir.br_ge_s], [Ir.br_lt_u, Ir.br_ge_u],
+    [Ir.br_gt_s, Ir.br_le_s], [Ir.br_gt_u, Ir.br_le_u],
+    [Ir.br_eq_i, Ir.br_ne_i], [Ir.br_lt_s_i, Ir.br_ge_s_i], [Ir.br_lt_u_i, Ir.br_ge_u_i],
+    [Ir.br_gt_s_i, Ir.br_le_s_i], [Ir.br_gt_u_i, Ir.br_le_u_i],
+  ];
+  for (const [a, b] of pairs) {
+    INVERT_BRANCH.set(a, b);
+    INVERT_BRANCH.set(b, a);
+  }
+})();
+
 const LOADS = new Map<number, [number, boolean]>([
   [Op.i32_load, [Ir.load32, false]], [Op.f32_load, [Ir.load32, false]],
   [Op.i64_load, [Ir.load64, true]], [Op.f64_load, [Ir.load64, true]],
@@ -524,6 +552,22 @@ class FuncTranslator {
     }
     const src = k === TEMP ? this.temp(p) : 2 * this.pv[p];
     if (src === dst) return;
+    this.mov(dst, src);
+  }
+
+  /** `mov d a`, merged with an immediately preceding `mov` into one `mov2` (same order, same effect). */
+  private mov(dst: number, src: number): void {
+    const e = this.e;
+    if (this.lastPc >= 0 && this.lastPc === e.n - 3 && e.buf[this.lastPc] === Ir.mov) {
+      e.ensure(2);
+      e.buf[this.lastPc] = Ir.mov2;
+      e.buf[e.n++] = dst;
+      e.buf[e.n++] = src;
+      this.prevPc = -1;
+      this.lastDst = -1;
+      this.lastCmp = null;
+      return;
+    }
     this.begin(Ir.mov, 2);
     this.w(dst);
     this.w(src);
@@ -656,6 +700,73 @@ class FuncTranslator {
     return true;
   }
 
+  /**
+   * `i32.add x (i32.const k)` just computed the address of this load: drop the add and emit the
+   * load form that adds k itself (exactly: ((x + k) mod 2^32) + offset). Paths jumping to the add's
+   * position land on the fused load, which does the same work.
+   */
+  private fusedLoad(op: number, wide: boolean, offset: number): boolean {
+    const fused = FUSED_ADDRESS.get(op);
+    const p = this.h - 1;
+    const buf = this.e.buf;
+    if (fused === undefined || this.pk[p] !== TEMP || this.lastPc < 0 || this.lastPc !== this.e.n - 4) return false;
+    if (buf[this.lastPc] !== Ir.i32_add_i || buf[this.lastPc + 1] !== this.temp(p)) return false;
+    const a = buf[this.lastPc + 2];
+    const k = buf[this.lastPc + 3];
+    this.e.n = this.lastPc;
+    this.h = p;
+    this.barrier();
+    const d = this.temp(this.h);
+    this.begin(fused, 4);
+    this.trapSite();
+    this.lastDst = this.pc;
+    this.w(d);
+    this.w(a);
+    this.w(k);
+    this.w(offset | 0);
+    this.pushTemp(wide);
+    return true;
+  }
+
+  /**
+   * The store's address was computed by `i32.add x (i32.const k)`, either as the last instruction
+   * (the value needed none) or right before the one instruction that computed the value: drop the
+   * add (moving that instruction down) and emit the store form that adds k itself. The value's
+   * instruction cannot read or write the address temporary, nor write x (stack discipline).
+   */
+  private fusedStore(op: number, v: number, offset: number): boolean {
+    const fused = FUSED_ADDRESS.get(op);
+    const e = this.e;
+    const buf = e.buf;
+    const p = this.h - 1;
+    if (fused === undefined || this.pk[p] !== TEMP) return false;
+    let addPc: number;
+    if (this.lastPc >= 0 && this.lastPc === e.n - 4 && buf[this.lastPc] === Ir.i32_add_i && buf[this.lastPc + 1] === this.temp(p)) {
+      addPc = this.lastPc;
+    } else if (this.prevPc >= 0 && this.lastPc === this.prevPc + 4 && buf[this.prevPc] === Ir.i32_add_i
+      && buf[this.prevPc + 1] === this.temp(p) && VALUE_OPS.has(buf[this.lastPc]) && buf[this.lastPc + 1] === this.temp(p + 1)) {
+      addPc = this.prevPc;
+    } else return false;
+    const a = buf[addPc + 2];
+    const k = buf[addPc + 3];
+    if (addPc !== this.lastPc) {
+      const len = e.n - this.lastPc;
+      buf.copyWithin(addPc, this.lastPc, e.n);
+      const tp = e.trapPcs;
+      if (tp.length > 0 && tp[tp.length - 1] === this.lastPc) tp[tp.length - 1] = addPc;
+      e.n = addPc + len;
+    } else e.n = addPc;
+    this.h = p;
+    this.barrier();
+    this.begin(fused, 4);
+    this.trapSite();
+    this.w(a);
+    this.w(v);
+    this.w(k);
+    this.w(offset | 0);
+    return true;
+  }
+
   /** For a load or store: the address register and offset, folding a constant address into the offset. */
   private address(offset: number): [number, number] {
     const p = this.h - 1;
@@ -774,12 +885,73 @@ class FuncTranslator {
     }
     const arity = target.kind === K_LOOP ? target.params.length : target.results.length;
     this.moveTo(target.base, arity);
+    if (target.kind === K_LOOP && this.backEdge(target.loopPc)) return;
     this.begin(Ir.br, 1);
     if (target.kind === K_LOOP) this.w(target.loopPc);
     else {
       target.fixups.push(this.pc);
       this.w(0);
     }
+  }
+
+  /**
+   * A jump back to a loop whose header starts with (an optional `gas` and) a conditional branch out
+   * of the loop: copy the header to the back edge instead, with the test inverted to jump into the
+   * body, then `br` to where the header's branch goes. A looping iteration then dispatches the test
+   * once instead of `br` + test. Returns false (nothing emitted) when the header is of another shape.
+   */
+  private backEdge(h0: number): boolean {
+    const e = this.e;
+    const buf = e.buf;
+    let at = h0;
+    let gasWords = 0;
+    if (at < e.n && buf[at] === Ir.gas) {
+      gasWords = 3;
+      at += 3;
+    }
+    if (at >= e.n) return false;
+    const inv = INVERT_BRANCH.get(buf[at]);
+    if (inv === undefined) return false;
+    const size = buf[at] === Ir.br_nez || buf[at] === Ir.br_eqz ? 3 : 4;
+    if (at + size > e.n) return false;
+    const exitPos = at + size - 1;
+    if (gasWords > 0) {
+      const offset = this.trapOffsetAt(h0);
+      this.begin(Ir.gas, 2);
+      e.trapPcs.push(this.lastPc);
+      e.trapOffsets.push(offset);
+      this.w(buf[h0 + 1]);
+      this.w(buf[h0 + 2]);
+    }
+    this.begin(inv, size - 1);
+    for (let k = 1; k < size - 1; k++) this.w(buf[at + k]);
+    this.w(at + size);
+    // Then leave the loop where the header would have.
+    this.begin(Ir.br, 1);
+    const pos = this.pc;
+    this.w(buf[exitPos]);
+    // The header's target may still be waiting for its label: wait with it.
+    for (const c of this.ctl) {
+      if (c.fixups.includes(exitPos)) {
+        c.fixups.push(pos);
+        break;
+      }
+      if (c.elseFix === exitPos) {
+        c.elseCopies.push(pos);
+        break;
+      }
+    }
+    return true;
+  }
+
+  /** Byte offset recorded for the trap site at pc (searched from the most recent). */
+  private trapOffsetAt(pc: number): number {
+    const tp = this.e.trapPcs;
+    for (let i = tp.length - 1; i >= 0; i--) {
+      if (tp[i] === pc) return this.e.trapOffsets[i];
+      if (tp[i] < pc) break;
+    }
+    return -1;
   }
 
   private labelNeedsMoves(d: number): boolean {
@@ -807,14 +979,14 @@ class FuncTranslator {
   run(): void {
     const r = this.r;
     const env = this.env;
-    this.ctl.push({ kind: K_FUNC, base: 0, params: [], results: this.type.results, fixups: [], elseFix: -1, loopPc: -1, live: true, reachable: true });
+    this.ctl.push({ kind: K_FUNC, base: 0, params: [], results: this.type.results, fixups: [], elseFix: -1, elseCopies: [], loopPc: -1, live: true, reachable: true });
     while (this.ctl.length > 0) {
       const op = r.next();
       const c = this.top;
       if (!c.reachable) {
         // Dead code: only the block structure matters.
         if (op === Op.block || op === Op.loop || op === Op.if) {
-          this.ctl.push({ kind: K_BLOCK, base: this.h, params: [], results: [], fixups: [], elseFix: -1, loopPc: -1, live: false, reachable: false });
+          this.ctl.push({ kind: K_BLOCK, base: this.h, params: [], results: [], fixups: [], elseFix: -1, elseCopies: [], loopPc: -1, live: false, reachable: false });
           continue;
         }
         if (op !== Op.else && op !== Op.end) continue;
@@ -833,7 +1005,7 @@ class FuncTranslator {
           this.flush();
           this.barrier();
           const kind = op === Op.loop ? K_LOOP : K_BLOCK;
-          this.ctl.push({ kind, base: this.h - bt.params.length, params: bt.params, results: bt.results, fixups: [], elseFix: -1, loopPc: this.pc, live: true, reachable: true });
+          this.ctl.push({ kind, base: this.h - bt.params.length, params: bt.params, results: bt.results, fixups: [], elseFix: -1, elseCopies: [], loopPc: this.pc, live: true, reachable: true });
           break;
         }
         case Op.if: {
@@ -842,7 +1014,7 @@ class FuncTranslator {
           this.flush();
           const pos = this.condBranch(cond, true);
           this.barrier();
-          this.ctl.push({ kind: K_IF, base: this.h - bt.params.length, params: bt.params, results: bt.results, fixups: [], elseFix: pos, loopPc: -1, live: true, reachable: true });
+          this.ctl.push({ kind: K_IF, base: this.h - bt.params.length, params: bt.params, results: bt.results, fixups: [], elseFix: pos, elseCopies: [], loopPc: -1, live: true, reachable: true });
           break;
         }
         case Op.else: {
@@ -854,6 +1026,7 @@ class FuncTranslator {
               this.w(0);
             }
             this.e.buf[c.elseFix] = this.pc;
+            for (const pos of c.elseCopies) this.e.buf[pos] = this.pc;
             c.elseFix = -1;
             this.barrier();
             this.dropTo(c.base);
@@ -873,7 +1046,10 @@ class FuncTranslator {
           if (c.reachable) this.moveTo(c.base, c.results.length);
           this.dropTo(c.base);
           const pc = this.pc;
-          if (c.elseFix >= 0) this.e.buf[c.elseFix] = pc;
+          if (c.elseFix >= 0) {
+            this.e.buf[c.elseFix] = pc;
+            for (const p of c.elseCopies) this.e.buf[p] = pc;
+          }
           for (const pos of c.fixups) this.e.buf[pos] = pc;
           this.barrier();
           for (const t of c.results) this.pushTemp(is64(t));
@@ -1099,6 +1275,7 @@ class FuncTranslator {
         default: {
           const load = LOADS.get(op);
           if (load !== undefined) {
+            if (this.fusedLoad(load[0], load[1], r.b)) break;
             const [a, off] = this.address(r.b);
             const d = this.temp(this.h);
             this.begin(load[0], 3);
@@ -1113,6 +1290,7 @@ class FuncTranslator {
           const store = STORES.get(op);
           if (store !== undefined) {
             const v = this.take();
+            if (this.fusedStore(store, v, r.b)) break;
             const [a, off] = this.address(r.b);
             this.begin(store, 3);
             this.trapSite();

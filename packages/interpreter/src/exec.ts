@@ -1805,6 +1805,77 @@ export function execute(inst: Inst, f: number, fp: number): void {
           pc += 4;
           break;
         }
+
+        // ---- superinstructions --------------------------------------------------------------
+        case 225: { // load32_ai
+          const ea = ((R[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          R[fp + code[pc + 1]] = (ea & 3) === 0 ? M32[ea >>> 2] : DV.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case 226: { // load64_ai
+          const ea = ((R[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          const d = fp + code[pc + 1];
+          if ((ea & 3) === 0) {
+            R[d] = M32[ea >>> 2];
+            R[d + 1] = M32[(ea >>> 2) + 1];
+          } else {
+            R[d] = DV.getInt32(ea, true);
+            R[d + 1] = DV.getInt32(ea + 4, true);
+          }
+          pc += 5;
+          break;
+        }
+        case 227: { // load8_u_ai
+          const ea = ((R[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea >= memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          R[fp + code[pc + 1]] = M8[ea];
+          pc += 5;
+          break;
+        }
+        case 228: { // store32_ai
+          const ea = ((R[fp + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          if ((ea & 3) === 0) M32[ea >>> 2] = R[fp + code[pc + 2]];
+          else DV.setInt32(ea, R[fp + code[pc + 2]], true);
+          pc += 5;
+          break;
+        }
+        case 229: { // store64_ai
+          const ea = ((R[fp + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          const v = fp + code[pc + 2];
+          if ((ea & 3) === 0) {
+            M32[ea >>> 2] = R[v];
+            M32[(ea >>> 2) + 1] = R[v + 1];
+          } else {
+            DV.setInt32(ea, R[v], true);
+            DV.setInt32(ea + 4, R[v + 1], true);
+          }
+          pc += 5;
+          break;
+        }
+        case 230: { // store8_ai
+          const ea = ((R[fp + code[pc + 1]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea >= memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          M8[ea] = R[fp + code[pc + 2]];
+          pc += 5;
+          break;
+        }
+        case 231: { // mov2
+          let d = fp + code[pc + 1];
+          let a = fp + code[pc + 2];
+          R[d] = R[a];
+          R[d + 1] = R[a + 1];
+          d = fp + code[pc + 3];
+          a = fp + code[pc + 4];
+          R[d] = R[a];
+          R[d + 1] = R[a + 1];
+          pc += 5;
+          break;
+        }
         default:
           throw new Error(`interpreter: bad opcode ${code[pc]} at pc ${pc}`);
       }

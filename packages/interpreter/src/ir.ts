@@ -32,6 +32,8 @@
  *   memory_size d · memory_grow d a · memory_fill a b c · memory_copy a b c · memory_init seg a b c
  *   data_drop seg · table_init seg table a b c · elem_drop seg · table_copy dst src a b c
  *   load* d a offset · store* a b offset   (a = address, b = value)
+ *   load*_ai d a k offset · store*_ai a b k offset   (address ((a + k) mod 2^32) + offset: an
+ *   `i32.add` of a constant fused into the access) · mov2 d1 a1 d2 a2 (two moves, in order)
  *   binary ops d a b · binary ops with _i suffix d a i (i64 add/and/or/xor/mul: d a lo hi; i64
  *   shifts and rotl: d a k with k already reduced mod 64) · unary ops and conversions d a
  * Every frame has a *zero register* right after its locals (zeroed on entry, never written): a
@@ -272,6 +274,14 @@ export const Ir = {
   i64_shr_s_i: 222,
   i64_shr_u_i: 223,
   i64_rotl_i: 224,
+  // superinstructions
+  load32_ai: 225,
+  load64_ai: 226,
+  load8_u_ai: 227,
+  store32_ai: 228,
+  store64_ai: 229,
+  store8_ai: 230,
+  mov2: 231,
 } as const;
 
 export type IrOp = (typeof Ir)[keyof typeof Ir];
@@ -302,5 +312,6 @@ export const IR_OPERANDS: readonly number[] = (() => {
   set(5, Ir.table_init);
   set(5, Ir.table_copy);
   set(4, Ir.i64_add_i, Ir.i64_and_i, Ir.i64_or_i, Ir.i64_xor_i, Ir.i64_mul_i);
+  set(4, Ir.load32_ai, Ir.load64_ai, Ir.load8_u_ai, Ir.store32_ai, Ir.store64_ai, Ir.store8_ai, Ir.mov2);
   return n;
 })();
