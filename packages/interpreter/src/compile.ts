@@ -35,6 +35,7 @@ import {
   decodeAndValidate,
   gasHelperGlobals,
   importCounts,
+  nanHelperKind,
   validate,
   WasmError,
   type FuncType,
@@ -66,6 +67,8 @@ export interface CompiledModule {
   readonly trapOffsets: Int32Array;
   /** The metering helper run as an intrinsic, if the module has one. */
   readonly gas: { readonly func: number; readonly left: number; readonly exhausted: number } | null;
+  /** Function indices of packages/wasm's NaN-canonicalization helpers (f32, f64), run as intrinsics; -1 when absent. */
+  readonly nanHelpers: readonly [number, number];
 }
 
 export type CompileInput = Uint8Array | Module | { module: Module; info: ValidationInfo };
@@ -169,12 +172,21 @@ function translateModule(m: Module, info: ValidationInfo): CompiledModule {
     if (g !== null && !extGlobal[g.left] && !extGlobal[g.exhausted]) gas = { func: nImp + k, left: g.left, exhausted: g.exhausted };
   }
 
+  const nanHelpers: [number, number] = [-1, -1];
+  for (let k = 0; k < m.codes.length; k++) {
+    const t = funcTypes[nImp + k];
+    if (t.params.length !== 1 || t.results.length !== 1 || t.params[0] !== t.results[0]) continue;
+    const kind = nanHelperKind(m.codes[k]);
+    if (kind === 32 && t.params[0] === ValType.f32 && nanHelpers[0] < 0) nanHelpers[0] = nImp + k;
+    if (kind === 64 && t.params[0] === ValType.f64 && nanHelpers[1] < 0) nanHelpers[1] = nImp + k;
+  }
+
   const entry = new Int32Array(nFuncs).fill(-1);
   const frameWords = new Int32Array(nFuncs);
   const paramWords = new Int32Array(nFuncs);
   const localWords = new Int32Array(nFuncs);
   const e = new Emitter();
-  const env: Env = { m, nImp, funcTypes, typeIds, extGlobal, gas, e };
+  const env: Env = { m, nImp, funcTypes, typeIds, extGlobal, gas, nanHelpers, e };
   for (let k = 0; k < m.codes.length; k++) {
     const f = nImp + k;
     const t = funcTypes[f];
@@ -204,6 +216,7 @@ function translateModule(m: Module, info: ValidationInfo): CompiledModule {
     trapPcs: Int32Array.from(e.trapPcs),
     trapOffsets: Int32Array.from(e.trapOffsets),
     gas,
+    nanHelpers,
   };
 }
 
@@ -214,6 +227,7 @@ interface Env {
   typeIds: Int32Array;
   extGlobal: boolean[];
   gas: CompiledModule['gas'];
+  nanHelpers: [number, number];
   e: Emitter;
 }
 
@@ -348,6 +362,11 @@ const FUSED_ADDRESS = new Map<number, number>([
   [Ir.load32, Ir.load32_ai], [Ir.load64, Ir.load64_ai], [Ir.load8_u, Ir.load8_u_ai],
   [Ir.store32, Ir.store32_ai], [Ir.store64, Ir.store64_ai], [Ir.store8, Ir.store8_ai],
 ]);
+/** The same with `i32.add` of two registers. */
+const FUSED_ADDRESS_RR = new Map<number, number>([
+  [Ir.load32, Ir.load32_rr], [Ir.load64, Ir.load64_rr], [Ir.load8_u, Ir.load8_u_rr],
+  [Ir.store32, Ir.store32_rr], [Ir.store64, Ir.store64_rr], [Ir.store8, Ir.store8_rr],
+]);
 
 /** IR ops that write exactly one register, their first operand, and read only registers after it. */
 const VALUE_OPS = new Set<number>(
@@ -368,6 +387,11 @@ const INVERT_BRANCH = new Map<number, number>();
     INVERT_BRANCH.set(b, a);
   }
 })();
+
+/** IR ops whose float result is already canonical when it is a NaN (the loop canonicalizes arithmetic). */
+const CANONICAL_RESULT = new Set<number>(
+  Object.entries(Ir).filter(([n]) => /^f(32|64)_(add|sub|mul|div|min|max|ceil|floor|trunc|nearest|sqrt)$|^f32_demote_f64$|^f64_promote_f32$|^canon_f(32|64)$/.test(n)).map(([, v]) => v),
+);
 
 const LOADS = new Map<number, [number, boolean]>([
   [Op.i32_load, [Ir.load32, false]], [Op.f32_load, [Ir.load32, false]],
@@ -710,14 +734,15 @@ class FuncTranslator {
     const p = this.h - 1;
     const buf = this.e.buf;
     if (fused === undefined || this.pk[p] !== TEMP || this.lastPc < 0 || this.lastPc !== this.e.n - 4) return false;
-    if (buf[this.lastPc] !== Ir.i32_add_i || buf[this.lastPc + 1] !== this.temp(p)) return false;
+    const add = buf[this.lastPc];
+    if ((add !== Ir.i32_add_i && add !== Ir.i32_add) || buf[this.lastPc + 1] !== this.temp(p)) return false;
     const a = buf[this.lastPc + 2];
     const k = buf[this.lastPc + 3];
     this.e.n = this.lastPc;
     this.h = p;
     this.barrier();
     const d = this.temp(this.h);
-    this.begin(fused, 4);
+    this.begin(add === Ir.i32_add ? FUSED_ADDRESS_RR.get(op)! : fused, 4);
     this.trapSite();
     this.lastDst = this.pc;
     this.w(d);
@@ -741,14 +766,18 @@ class FuncTranslator {
     const p = this.h - 1;
     if (fused === undefined || this.pk[p] !== TEMP) return false;
     let addPc: number;
-    if (this.lastPc >= 0 && this.lastPc === e.n - 4 && buf[this.lastPc] === Ir.i32_add_i && buf[this.lastPc + 1] === this.temp(p)) {
+    const isAdd = (x: number) => buf[x] === Ir.i32_add_i || buf[x] === Ir.i32_add;
+    if (this.lastPc >= 0 && this.lastPc === e.n - 4 && isAdd(this.lastPc) && buf[this.lastPc + 1] === this.temp(p)) {
       addPc = this.lastPc;
-    } else if (this.prevPc >= 0 && this.lastPc === this.prevPc + 4 && buf[this.prevPc] === Ir.i32_add_i
+    } else if (this.prevPc >= 0 && this.lastPc === this.prevPc + 4 && isAdd(this.prevPc)
       && buf[this.prevPc + 1] === this.temp(p) && VALUE_OPS.has(buf[this.lastPc]) && buf[this.lastPc + 1] === this.temp(p + 1)) {
       addPc = this.prevPc;
     } else return false;
     const a = buf[addPc + 2];
     const k = buf[addPc + 3];
+    const form = buf[addPc] === Ir.i32_add ? FUSED_ADDRESS_RR.get(op)! : fused;
+    // An add of two registers may read the slot the value's instruction then writes: keep both.
+    if (addPc !== this.lastPc && form !== fused && (a === this.temp(p + 1) || k === this.temp(p + 1))) return false;
     if (addPc !== this.lastPc) {
       const len = e.n - this.lastPc;
       buf.copyWithin(addPc, this.lastPc, e.n);
@@ -758,7 +787,7 @@ class FuncTranslator {
     } else e.n = addPc;
     this.h = p;
     this.barrier();
-    this.begin(fused, 4);
+    this.begin(form, 4);
     this.trapSite();
     this.w(a);
     this.w(v);
@@ -1123,6 +1152,10 @@ class FuncTranslator {
             }
             break;
           }
+          if (f === env.nanHelpers[0] || f === env.nanHelpers[1]) {
+            this.canonicalize(f === env.nanHelpers[0] ? Ir.canon_f32 : Ir.canon_f64);
+            break;
+          }
           this.call(f < env.nImp ? Ir.call_import : Ir.call, f, t, -1);
           break;
         }
@@ -1311,6 +1344,23 @@ class FuncTranslator {
         }
       }
     }
+  }
+
+  /**
+   * A call to the NaN helper: nothing when the value was just computed by an instruction that
+   * already writes canonical NaNs (the usual case: the helper follows float arithmetic), else one
+   * `canon_*` instruction.
+   */
+  private canonicalize(op: number): void {
+    const p = this.h - 1;
+    if (this.pk[p] === TEMP && this.lastDst >= 0 && this.e.buf[this.lastDst] === this.temp(p) && CANONICAL_RESULT.has(this.e.buf[this.lastPc])) return;
+    const a = this.take();
+    const d = this.temp(this.h);
+    this.begin(op, 2);
+    this.lastDst = this.pc;
+    this.w(d);
+    this.w(a);
+    this.pushTemp(op === Ir.canon_f64);
   }
 
   private globalType(g: number): number {

@@ -1876,6 +1876,84 @@ export function execute(inst: Inst, f: number, fp: number): void {
           pc += 5;
           break;
         }
+        case 232: { // canon_f32
+          const v = F32[fp + code[pc + 2]];
+          R[fp + code[pc + 1]] = v !== v ? 0x7fc00000 : R[fp + code[pc + 2]];
+          pc += 3;
+          break;
+        }
+        case 233: { // canon_f64
+          const d = fp + code[pc + 1];
+          const a = fp + code[pc + 2];
+          const v = F64[a >> 1];
+          if (v !== v) {
+            R[d] = 0;
+            R[d + 1] = 0x7ff80000;
+          } else {
+            const lo = R[a];
+            R[d + 1] = R[a + 1];
+            R[d] = lo;
+          }
+          pc += 3;
+          break;
+        }
+        case 234: { // load32_rr
+          const ea = ((R[fp + code[pc + 2]] + R[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          R[fp + code[pc + 1]] = (ea & 3) === 0 ? M32[ea >>> 2] : DV.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case 235: { // load64_rr
+          const ea = ((R[fp + code[pc + 2]] + R[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          const d = fp + code[pc + 1];
+          if ((ea & 3) === 0) {
+            R[d] = M32[ea >>> 2];
+            R[d + 1] = M32[(ea >>> 2) + 1];
+          } else {
+            R[d] = DV.getInt32(ea, true);
+            R[d + 1] = DV.getInt32(ea + 4, true);
+          }
+          pc += 5;
+          break;
+        }
+        case 236: { // load8_u_rr
+          const ea = ((R[fp + code[pc + 2]] + R[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea >= memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          R[fp + code[pc + 1]] = M8[ea];
+          pc += 5;
+          break;
+        }
+        case 237: { // store32_rr
+          const ea = ((R[fp + code[pc + 1]] + R[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          if ((ea & 3) === 0) M32[ea >>> 2] = R[fp + code[pc + 2]];
+          else DV.setInt32(ea, R[fp + code[pc + 2]], true);
+          pc += 5;
+          break;
+        }
+        case 238: { // store64_rr
+          const ea = ((R[fp + code[pc + 1]] + R[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          const v = fp + code[pc + 2];
+          if ((ea & 3) === 0) {
+            M32[ea >>> 2] = R[v];
+            M32[(ea >>> 2) + 1] = R[v + 1];
+          } else {
+            DV.setInt32(ea, R[v], true);
+            DV.setInt32(ea + 4, R[v + 1], true);
+          }
+          pc += 5;
+          break;
+        }
+        case 239: { // store8_rr
+          const ea = ((R[fp + code[pc + 1]] + R[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea >= memLen) throw trap(c, 'out_of_bounds_memory', pc);
+          M8[ea] = R[fp + code[pc + 2]];
+          pc += 5;
+          break;
+        }
         default:
           throw new Error(`interpreter: bad opcode ${code[pc]} at pc ${pc}`);
       }

@@ -33,7 +33,10 @@
  *   data_drop seg · table_init seg table a b c · elem_drop seg · table_copy dst src a b c
  *   load* d a offset · store* a b offset   (a = address, b = value)
  *   load*_ai d a k offset · store*_ai a b k offset   (address ((a + k) mod 2^32) + offset: an
- *   `i32.add` of a constant fused into the access) · mov2 d1 a1 d2 a2 (two moves, in order)
+ *   `i32.add` of a constant fused into the access) · load*_rr d a b offset · store*_rr a v b offset
+ *   (the same with `i32.add` of two registers a + b) · mov2 d1 a1 d2 a2 (two moves, in order)
+ *   canon_f32 d a · canon_f64 d a   (NaN → canonical NaN, other bits unchanged: packages/wasm's
+ *   NaN helper run as an intrinsic)
  *   binary ops d a b · binary ops with _i suffix d a i (i64 add/and/or/xor/mul: d a lo hi; i64
  *   shifts and rotl: d a k with k already reduced mod 64) · unary ops and conversions d a
  * Every frame has a *zero register* right after its locals (zeroed on entry, never written): a
@@ -282,6 +285,14 @@ export const Ir = {
   store64_ai: 229,
   store8_ai: 230,
   mov2: 231,
+  canon_f32: 232,
+  canon_f64: 233,
+  load32_rr: 234,
+  load64_rr: 235,
+  load8_u_rr: 236,
+  store32_rr: 237,
+  store64_rr: 238,
+  store8_rr: 239,
 } as const;
 
 export type IrOp = (typeof Ir)[keyof typeof Ir];
@@ -306,6 +317,7 @@ export const IR_OPERANDS: readonly number[] = (() => {
   }
   set(0, Ir.unreachable, Ir.ret);
   set(1, Ir.br, Ir.gas_r, Ir.memory_size, Ir.data_drop, Ir.elem_drop);
+  set(2, Ir.canon_f32, Ir.canon_f64);
   set(2, Ir.call, Ir.call_import, Ir.gas, Ir.mov, Ir.const32, Ir.global_get, Ir.global_set, Ir.global_get_ext, Ir.global_set_ext, Ir.global_add_i, Ir.memory_grow);
   set(3, Ir.const64, Ir.memory_fill, Ir.memory_copy);
   set(4, Ir.call_indirect, Ir.select, Ir.memory_init);
@@ -313,5 +325,6 @@ export const IR_OPERANDS: readonly number[] = (() => {
   set(5, Ir.table_copy);
   set(4, Ir.i64_add_i, Ir.i64_and_i, Ir.i64_or_i, Ir.i64_xor_i, Ir.i64_mul_i);
   set(4, Ir.load32_ai, Ir.load64_ai, Ir.load8_u_ai, Ir.store32_ai, Ir.store64_ai, Ir.store8_ai, Ir.mov2);
+  set(4, Ir.load32_rr, Ir.load64_rr, Ir.load8_u_rr, Ir.store32_rr, Ir.store64_rr, Ir.store8_rr);
   return n;
 })();

@@ -18,5 +18,5 @@ export { checkContract, DEFAULT_CAPABILITIES, CHECK_RULES, type CheckOptions, ty
 export { validate, decodeAndValidate, type ValidationInfo, type ValidateOptions } from './validate.js';
 export { SECRET_SCHEDULE, COSMWASM_2_SCHEDULE, DEFAULT_SCHEDULE, COSMWASM_ACCOUNTING_OPS, MAX_OP_COST, COST_TABLE_SIZE, defineSchedule, opSlot, type GasSchedule, type ScheduleSpec } from './schedule.js';
 export { meter, gasHelperGlobals, GAS_LEFT_EXPORT, GAS_EXHAUSTED_EXPORT, type MeterOptions, type MeterResult } from './meter.js';
-export { canonicalizeNaNs, canonicalizeNaNsDetailed, canonicalizeNaNsResult, canProduceArithmeticNaN, CANONICAL_NAN_F32, CANONICAL_NAN_F64, type NanCanonicalized } from './nan.js';
+export { canonicalizeNaNs, nanHelperKind, canonicalizeNaNsDetailed, canonicalizeNaNsResult, canProduceArithmeticNaN, CANONICAL_NAN_F32, CANONICAL_NAN_F64, type NanCanonicalized } from './nan.js';
 export { instrument, type InstrumentOptions, type Instrumented } from './instrument.js';

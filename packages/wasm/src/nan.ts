@@ -155,6 +155,25 @@ function callBytes(f: number): Uint8Array {
   return new ByteWriter(8).u8(Op.call).u32(f).finish();
 }
 
+/**
+ * 32 or 64 when `body` is exactly the canonicalization helper this pass appends for f32 / f64 (no
+ * locals, the bytes of `canonBody`), else 0. An engine that canonicalizes NaNs itself may run calls
+ * to it as a built-in step (the interpreter does); the bytes are compared, so the semantics are the
+ * helper's.
+ */
+export function nanHelperKind(body: FuncBody): 0 | 32 | 64 {
+  if (body.locals.length !== 0) return 0;
+  for (const bits of [32, 64] as const) {
+    const want = canonBody(bits);
+    const c = body.code;
+    if (c.length !== want.length) continue;
+    let same = true;
+    for (let i = 0; i < c.length && same; i++) same = c[i] === want[i];
+    if (same) return bits;
+  }
+  return 0;
+}
+
 /** `(param $x fN) (result fN)`: select(x, canonical, x == x). */
 function canonBody(bits: 32 | 64): Uint8Array {
   if (bits === 32) {
