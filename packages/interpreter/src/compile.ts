@@ -357,6 +357,39 @@ const BIN_IMM64 = new Map<number, [number, 'pair' | 'shift']>([
 ]);
 const COMMUTATIVE64 = new Set<number>([Op.i64_add, Op.i64_and, Op.i64_or, Op.i64_xor, Op.i64_mul]);
 
+// The same tables as typed arrays indexed by opcode (0xfc-prefixed ones are 0xfc00 | sub), for the
+// hot path: a Map lookup per instruction is slow in V8's interpreter, and the translator also runs there.
+const T_BIN = new Int16Array(0x10000).fill(-1);
+const T_BIN_IMM = new Int16Array(0x10000).fill(-1);
+const T_UN = new Int16Array(0x10000).fill(-1);
+const T_MIRROR = new Int32Array(0x10000).fill(-1);
+const F_RES64 = 1;
+const F_I32CMP = 2;
+const F_TRAPS = 4;
+const F_COMMUTATIVE = 8;
+const T_FLAGS = new Uint8Array(0x10000);
+/** Opcode classes for the translator's fast path (0: the switch). */
+const C_BINARY = 1;
+const C_UNARY = 2;
+const C_LOCAL_GET = 3;
+const C_I32_CONST = 4;
+const C_LOCAL_SET = 5;
+const T_CLASS = new Uint8Array(0x10000);
+(() => {
+  for (const [op, ir] of BIN) { T_BIN[op] = ir; T_CLASS[op] = C_BINARY; }
+  for (const [op, ir] of BIN_IMM) T_BIN_IMM[op] = ir;
+  for (const [op, ir] of UN) { T_UN[op] = ir; T_CLASS[op] = C_UNARY; }
+  for (const [op, m] of MIRROR) T_MIRROR[op] = m;
+  for (const op of RES64) T_FLAGS[op] |= F_RES64;
+  for (const op of I32_COMPARES) T_FLAGS[op] |= F_I32CMP;
+  for (const op of TRAPS) T_FLAGS[op] |= F_TRAPS;
+  for (const op of COMMUTATIVE) T_FLAGS[op] |= F_COMMUTATIVE;
+  T_CLASS[Op.local_get] = C_LOCAL_GET;
+  T_CLASS[Op.i32_const] = C_I32_CONST;
+  T_CLASS[Op.local_set] = C_LOCAL_SET;
+  T_CLASS[Op.local_tee] = C_LOCAL_SET;
+})();
+
 /** Plain load/store → the form with a fused `i32.add` of a constant into the address. */
 const FUSED_ADDRESS = new Map<number, number>([
   [Ir.load32, Ir.load32_ai], [Ir.load64, Ir.load64_ai], [Ir.load8_u, Ir.load8_u_ai],
@@ -624,12 +657,16 @@ class FuncTranslator {
 
   /** Emits `op d a b` for a binary operator, using the immediate form when an operand is constant. */
   private binary(wop: number): void {
-    const ir = BIN.get(wop)!;
-    const imm = BIN_IMM.get(wop);
+    const ir = T_BIN[wop];
+    const immOp = T_BIN_IMM[wop];
+    const imm = immOp < 0 ? undefined : immOp;
+    const flags = T_FLAGS[wop];
     const top = this.h - 1;
-    const wide = RES64.has(wop);
+    const wide = (flags & F_RES64) !== 0;
+    const cmp = (flags & F_I32CMP) !== 0;
     let cmpInfo: Cond | null = null;
-    if (this.binary64Imm(wop)) return;
+    if (wide && this.binary64Imm(wop)) return;
+    if (wop === Op.i64_sub && this.binary64Imm(wop)) return;
     if (imm !== undefined && this.pk[top] === CONST) {
       const k = this.pv[top];
       this.h--;
@@ -640,7 +677,7 @@ class FuncTranslator {
       this.w(d);
       this.w(a);
       this.w(k);
-      if (I32_COMPARES.has(wop)) cmpInfo = { op: wop, a, b: k, imm: true };
+      if (cmp) cmpInfo = { op: wop, a, b: k, imm: true };
     } else if (wop === Op.i32_sub && this.pk[top] === CONST) {
       const k = this.pv[top];
       this.h--;
@@ -651,29 +688,29 @@ class FuncTranslator {
       this.w(d);
       this.w(a);
       this.w((-k) | 0);
-    } else if (imm !== undefined && this.pk[top - 1] === CONST && (COMMUTATIVE.has(wop) || MIRROR.has(wop))) {
+    } else if (imm !== undefined && this.pk[top - 1] === CONST && ((flags & F_COMMUTATIVE) !== 0 || T_MIRROR[wop] >= 0)) {
       const b = this.take();
       const k = this.pv[this.h - 1];
       this.h--;
       const d = this.temp(this.h);
-      const op2 = COMMUTATIVE.has(wop) ? wop : MIRROR.get(wop)!;
-      this.begin(BIN_IMM.get(op2)!, 3);
+      const op2 = (flags & F_COMMUTATIVE) !== 0 ? wop : T_MIRROR[wop];
+      this.begin(T_BIN_IMM[op2], 3);
       this.lastDst = this.pc;
       this.w(d);
       this.w(b);
       this.w(k);
-      if (I32_COMPARES.has(wop)) cmpInfo = { op: op2, a: b, b: k, imm: true };
+      if (cmp) cmpInfo = { op: op2, a: b, b: k, imm: true };
     } else {
       const b = this.take();
       const a = this.take();
       const d = this.temp(this.h);
       this.begin(ir, 3);
-      if (TRAPS.has(wop)) this.trapSite();
+      if ((flags & F_TRAPS) !== 0) this.trapSite();
       this.lastDst = this.pc;
       this.w(d);
       this.w(a);
       this.w(b);
-      if (I32_COMPARES.has(wop)) cmpInfo = { op: wop, a, b, imm: false };
+      if (cmp) cmpInfo = { op: wop, a, b, imm: false };
     }
     this.pushTemp(wide);
     this.lastCmp = cmpInfo;
@@ -810,15 +847,16 @@ class FuncTranslator {
   }
 
   private unary(wop: number): void {
-    const ir = UN.get(wop)!;
+    const ir = T_UN[wop];
+    const flags = T_FLAGS[wop];
     const a = this.take();
     const d = this.temp(this.h);
     this.begin(ir, 2);
-    if (TRAPS.has(wop)) this.trapSite();
+    if ((flags & F_TRAPS) !== 0) this.trapSite();
     this.lastDst = this.pc;
     this.w(d);
     this.w(a);
-    this.pushTemp(RES64.has(wop));
+    this.pushTemp((flags & F_RES64) !== 0);
     if (wop === Op.i32_eqz) this.lastCmp = { op: Op.i32_eqz, a, b: 0, imm: false };
   }
 
@@ -1019,6 +1057,15 @@ class FuncTranslator {
           continue;
         }
         if (op !== Op.else && op !== Op.end) continue;
+      }
+      const cls = T_CLASS[op];
+      if (cls !== 0) {
+        if (cls === C_BINARY) this.binary(op);
+        else if (cls === C_LOCAL_GET) this.pushLocal(r.a);
+        else if (cls === C_UNARY) this.unary(op);
+        else if (cls === C_I32_CONST) this.pushConst(r.a | 0, r.a < 0 ? -1 : 0, false);
+        else this.setLocal(r.a, op === Op.local_tee);
+        continue;
       }
       switch (op) {
         case Op.unreachable:
