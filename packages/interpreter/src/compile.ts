@@ -1240,6 +1240,19 @@ class FuncTranslator {
         case Op.global_get: {
           const g = r.a;
           const d = this.temp(this.h);
+          const buf = this.e.buf;
+          if (this.lastPc >= 0 && this.lastPc === this.e.n - 3 && buf[this.lastPc] === Ir.global_add_i && buf[this.lastPc + 1] === g) {
+            // global.set g (g + k) then global.get g: one instruction (the stack limiter's check).
+            const k = buf[this.lastPc + 2];
+            this.e.n = this.lastPc;
+            this.begin(Ir.global_add_i_get, 3);
+            this.lastDst = this.pc;
+            this.w(d);
+            this.w(g);
+            this.w(k);
+            this.pushTemp(false);
+            break;
+          }
           this.begin(env.extGlobal[g] ? Ir.global_get_ext : Ir.global_get, 2);
           this.lastDst = this.pc;
           this.w(d);

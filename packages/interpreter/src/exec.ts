@@ -1954,6 +1954,14 @@ export function execute(inst: Inst, f: number, fp: number): void {
           pc += 5;
           break;
         }
+        case 240: { // global_add_i_get
+          const g = 2 * code[pc + 2];
+          const v = (G[g] + code[pc + 3]) | 0;
+          G[g] = v;
+          R[fp + code[pc + 1]] = v;
+          pc += 4;
+          break;
+        }
         default:
           throw new Error(`interpreter: bad opcode ${code[pc]} at pc ${pc}`);
       }

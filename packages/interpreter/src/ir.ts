@@ -29,6 +29,7 @@
  *   gas lo hi · gas_r a                (the metering helper run as an intrinsic, see compile.ts)
  *   mov d a · const32 d i · const64 d lo hi · select d a b c
  *   global_get d g · global_set g a · global_get_ext d g · global_set_ext g a · global_add_i g i
+ *   global_add_i_get d g i   (global g += i, then d = g: the stack limiter's preamble)
  *   memory_size d · memory_grow d a · memory_fill a b c · memory_copy a b c · memory_init seg a b c
  *   data_drop seg · table_init seg table a b c · elem_drop seg · table_copy dst src a b c
  *   load* d a offset · store* a b offset   (a = address, b = value)
@@ -293,6 +294,7 @@ export const Ir = {
   store32_rr: 237,
   store64_rr: 238,
   store8_rr: 239,
+  global_add_i_get: 240,
 } as const;
 
 export type IrOp = (typeof Ir)[keyof typeof Ir];
@@ -319,7 +321,7 @@ export const IR_OPERANDS: readonly number[] = (() => {
   set(1, Ir.br, Ir.gas_r, Ir.memory_size, Ir.data_drop, Ir.elem_drop);
   set(2, Ir.canon_f32, Ir.canon_f64);
   set(2, Ir.call, Ir.call_import, Ir.gas, Ir.mov, Ir.const32, Ir.global_get, Ir.global_set, Ir.global_get_ext, Ir.global_set_ext, Ir.global_add_i, Ir.memory_grow);
-  set(3, Ir.const64, Ir.memory_fill, Ir.memory_copy);
+  set(3, Ir.const64, Ir.memory_fill, Ir.memory_copy, Ir.global_add_i_get);
   set(4, Ir.call_indirect, Ir.select, Ir.memory_init);
   set(5, Ir.table_init);
   set(5, Ir.table_copy);
