@@ -12,12 +12,17 @@
 // same size and also prints the time per unit of work (byte, call, iteration, …) of both engines, so
 // the figures at both sizes can be related. Every engine's result must equal V8's, and the in-process
 // interpreter's linear memory must hash like V8's; any difference fails the suite.
+//
+// Rows marked "instrumented" run the program as contracts run: through packages/wasm's `instrument`
+// (NaN canonicalisation, gas metering, stack-height limiter) on both engines, with a gas budget large
+// enough never to run out, set before every call; gas left must agree too.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compile, instantiate } from '@cloak/interpreter';
+import { instrument } from '@cloak/wasm';
 import { measure, median, row, fmtNum } from './harness.js';
 import { MissingInput } from './wasm.js';
 
@@ -27,18 +32,32 @@ const CHILD_FLAGS = ['--jitless', '--disallow-code-generation-from-strings'];
 const TARGET_JIT = 20;
 const TARGET_JITLESS = 150;
 
-/** [program, export, what it stands for, essential (run with --quick)]. */
+/** [program, export, what it stands for, essential (run with --quick), instrumented]. */
 const WORKLOADS = [
-  ['sha256', 'run', 'CPU hash loop (SHA-256)', true],
-  ['i64', 'run', 'i64 arithmetic loop', true],
-  ['fib', 'run', 'call-heavy recursion', true],
-  ['fib', 'run_indirect', 'recursion via call_indirect', false],
-  ['memcopy-loop', 'run', 'memory copy/fill, loops', true],
-  ['memcopy-bulk', 'run', 'memory copy/fill, bulk memory', false],
-  ['sort', 'run', 'quicksort of i32', false],
-  ['floats', 'run', 'f64/f32 Mandelbrot', false],
-  ['argonish', 'run', 'Argon2-like i64 compression', false],
+  ['sha256', 'run', 'CPU hash loop (SHA-256)', true, false],
+  ['sha256', 'run', 'CPU hash loop (SHA-256)', false, true],
+  ['i64', 'run', 'i64 arithmetic loop', true, false],
+  ['fib', 'run', 'call-heavy recursion', true, false],
+  ['fib', 'run', 'call-heavy recursion', false, true],
+  ['fib', 'run_indirect', 'recursion via call_indirect', false, false],
+  ['memcopy-loop', 'run', 'memory copy/fill, loops', true, false],
+  ['memcopy-bulk', 'run', 'memory copy/fill, bulk memory', false, false],
+  ['sort', 'run', 'quicksort of i32', false, false],
+  ['sort', 'run', 'quicksort of i32', false, true],
+  ['floats', 'run', 'f64/f32 Mandelbrot', false, false],
+  ['floats', 'run', 'f64/f32 Mandelbrot', false, true],
+  ['argonish', 'run', 'Argon2-like i64 compression', false, false],
 ];
+
+/** A gas budget no workload exhausts. */
+const GAS = 1n << 60n;
+
+/** The program as contracts run: instrumented (NaN canonicalisation, gas, stack limiter). */
+function instrumented(bytes) {
+  const r = instrument(bytes);
+  if (!r.ok) throw new Error(`instrument: ${r.error.message}`);
+  return r.value.bytes;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Shared by the parent and the child.
@@ -76,7 +95,8 @@ async function child() {
   } catch {
     codegenBlocked = true;
   }
-  const bytes = new Uint8Array(readFileSync(job.file));
+  let bytes = new Uint8Array(readFileSync(job.file));
+  if (job.instrument) bytes = instrumented(bytes);
   let t0 = performance.now();
   const compiled = compile(bytes);
   const compileMs = performance.now() - t0;
@@ -84,7 +104,10 @@ async function child() {
   const inst = instantiate(compiled, {});
   const instantiateMs = performance.now() - t0;
   const f = inst.exports[job.export];
-  const t = timeRuns(() => f(...job.args), job.warmup, job.runs);
+  const t = timeRuns(() => {
+    if (job.instrument) inst.setGlobal('cloak_gas_left', GAS);
+    return f(...job.args);
+  }, job.warmup, job.runs);
   process.stdout.write(
     JSON.stringify({
       jitless: process.execArgv.includes('--jitless'),
@@ -128,18 +151,25 @@ function v8Instance(bytes) {
 /** V8: result and memory hash of one run on a fresh instance, and the time per run. */
 function timeV8(bytes, name, args, opts) {
   const fresh = v8Instance(bytes);
+  const gas = fresh.exports.cloak_gas_left;
+  if (gas) gas.value = GAS;
   const result = fresh.exports[name](...args);
   const memory = memoryHash(fresh.exports.memory.buffer);
   const inst = v8Instance(bytes);
   const f = inst.exports[name];
-  const t = measure(() => f(...args), opts);
+  const g = inst.exports.cloak_gas_left;
+  const t = measure(() => {
+    if (g) g.value = GAS;
+    return f(...args);
+  }, opts);
+  if (g) g.value = GAS;
   const again = f(...args);
   if (again !== result) throw new Error(`V8 is not deterministic on ${name}(${args}): ${showResult(again)} vs ${showResult(result)}`);
   return { result, memory, ms: t.median };
 }
 
-function runChild(file, name, args, warmup, runs) {
-  const job = { file, export: name, args, warmup, runs };
+function runChild(file, name, args, warmup, runs, instrument) {
+  const job = { file, export: name, args, warmup, runs, instrument };
   const r = spawnSync(process.execPath, [...CHILD_FLAGS, SELF], {
     input: JSON.stringify(job),
     encoding: 'utf8',
@@ -172,14 +202,18 @@ export const interpreterSuite = {
     const v8opts = { warmup: ctx.warmup, runs: ctx.runs };
     const rows = [];
 
-    for (const [programName, exportName, what, essential] of WORKLOADS) {
+    for (const [programName, exportName, what, essential, isInstrumented] of WORKLOADS) {
       if (ctx.quick && !essential) continue;
       const program = manifest.find((p) => p.name === programName);
       const entry = program?.entries.find((e) => e.export === exportName);
       if (!entry) throw new Error(`${programName}.${exportName} is not in ${fileURLToPath(manifestFile)}`);
       const file = fileURLToPath(new URL(program.file, PROGRAMS));
-      const bytes = new Uint8Array(readFileSync(file));
-      const label = `${programName}.${exportName}: ${what}`;
+      const plain = new Uint8Array(readFileSync(file));
+      const bytes = isInstrumented ? instrumented(plain) : plain;
+      const label = `${programName}.${exportName}: ${what}${isInstrumented ? ', instrumented' : ''}`;
+      const setGas = (i) => {
+        if (isInstrumented) i.setGlobal('cloak_gas_left', GAS);
+      };
       const bench = entry.sizes.bench;
       const small = entry.sizes.jitless;
 
@@ -190,6 +224,7 @@ export const interpreterSuite = {
       // (b) The interpreter in this process: a checked run on a fresh instance (result and memory),
       // then warm-up and timed runs on another; fewer runs when a run is slow.
       const check = instantiate(compile(bytes), {});
+      setGas(check);
       let t0 = performance.now();
       const got = check.exports[exportName](...bench.args);
       const firstMs = performance.now() - t0;
@@ -200,7 +235,10 @@ export const interpreterSuite = {
       const warmup = Math.min(ctx.warmup, 1);
       const inst = instantiate(compile(bytes), {});
       const f = inst.exports[exportName];
-      const jit = timeRuns(() => f(...bench.args), warmup, runs);
+      const jit = timeRuns(() => {
+        setGas(inst);
+        return f(...bench.args);
+      }, warmup, runs);
       if (jit.result !== v8.result) throw new Error(`${label}: the interpreter returned ${showResult(jit.result)}, V8 ${showResult(v8.result)}`);
       const jitRatio = jit.median / v8.ms;
       rows.push(
@@ -218,7 +256,7 @@ export const interpreterSuite = {
       );
 
       // (c) The interpreter under --jitless, in a child, at the smaller size.
-      const c = runChild(file, exportName, small.args, warmup, ctx.quick ? 2 : 3);
+      const c = runChild(file, exportName, small.args, warmup, ctx.quick ? 2 : 3, isInstrumented);
       if (c.result !== v8small.result) throw new Error(`${label}: the jitless interpreter returned ${showResult(c.result)}, V8 ${showResult(v8small.result)} (args ${small.args})`);
       if (c.memory !== v8small.memory) throw new Error(`${label}: the jitless interpreter's linear memory differs from V8's (args ${small.args})`);
       const jitlessRatio = c.median / v8small.ms;

@@ -1308,63 +1308,28 @@ class FuncTranslator {
         case Op.f64_reinterpret_i64:
           break;
         case Op.memory_fill:
-        case Op.memory_copy: {
-          const n = this.take();
-          const b = this.take();
-          const a = this.take();
-          this.begin(op === Op.memory_fill ? Ir.memory_fill : Ir.memory_copy, 3);
-          this.trapSite();
-          this.w(a);
-          this.w(b);
-          this.w(n);
+          this.bulk(Ir.memory_fill);
           break;
-        }
-        case Op.memory_init: {
-          const n = this.take();
-          const b = this.take();
-          const a = this.take();
-          this.begin(Ir.memory_init, 4);
-          this.trapSite();
-          this.w(r.a);
-          this.w(a);
-          this.w(b);
-          this.w(n);
+        case Op.memory_copy:
+          this.bulk(Ir.memory_copy);
           break;
-        }
+        case Op.memory_init:
+          this.bulk(Ir.memory_init, r.a);
+          break;
+        case Op.table_init:
+          this.bulk(Ir.table_init, r.a, r.b);
+          break;
+        case Op.table_copy:
+          this.bulk(Ir.table_copy, r.a, r.b);
+          break;
         case Op.data_drop:
           this.begin(Ir.data_drop, 1);
           this.w(r.a);
           break;
-        case Op.table_init: {
-          const n = this.take();
-          const b = this.take();
-          const a = this.take();
-          this.begin(Ir.table_init, 5);
-          this.trapSite();
-          this.w(r.a);
-          this.w(r.b);
-          this.w(a);
-          this.w(b);
-          this.w(n);
-          break;
-        }
         case Op.elem_drop:
           this.begin(Ir.elem_drop, 1);
           this.w(r.a);
           break;
-        case Op.table_copy: {
-          const n = this.take();
-          const b = this.take();
-          const a = this.take();
-          this.begin(Ir.table_copy, 5);
-          this.trapSite();
-          this.w(r.a);
-          this.w(r.b);
-          this.w(a);
-          this.w(b);
-          this.w(n);
-          break;
-        }
         default: {
           const load = LOADS.get(op);
           if (load !== undefined) {
@@ -1404,6 +1369,19 @@ class FuncTranslator {
         }
       }
     }
+  }
+
+  /** A bulk memory or table operation: its immediates, then its three operands (destination, source or value, length). */
+  private bulk(ir: number, ...imms: number[]): void {
+    const n = this.take();
+    const b = this.take();
+    const a = this.take();
+    this.begin(ir, imms.length + 3);
+    this.trapSite();
+    for (const x of imms) this.w(x);
+    this.w(a);
+    this.w(b);
+    this.w(n);
   }
 
   /**

@@ -266,9 +266,8 @@ export function writeValue(w: Int32Array, at: number, type: NumType, v: unknown)
 export function readValue(w: Int32Array, at: number, type: NumType): number | bigint {
   switch (type) {
     case 'i32':
-      return w[at];
     case 'i64':
-      return (BigInt(w[at + 1]) << 32n) | BigInt(w[at] >>> 0);
+      return readRaw(w, at, type);
     case 'f32':
       s32[0] = w[at];
       return sf32[0];
