@@ -42,7 +42,7 @@ import {
   type Module,
   type ValidationInfo,
 } from '@cloak/wasm';
-import { Ir } from './ir.js';
+import { Ir, IR_OPERANDS } from './ir.js';
 import { typeIdOf } from './runtime.js';
 
 /** Everything instantiation and execution need, computed once per module. */
@@ -200,6 +200,7 @@ function translateModule(m: Module, info: ValidationInfo): CompiledModule {
     localWords[f] = 2 * (nLocals + 1);
     frameWords[f] = 2 * Math.max(nLocals + 1 + height + 1, t.results.length);
     new FuncTranslator(env, f, t, nLocals, height).run();
+    threadJumps(e.buf, entry[f], e.n);
   }
   return {
     module: m,
@@ -218,6 +219,32 @@ function translateModule(m: Module, info: ValidationInfo): CompiledModule {
     gas,
     nanHelpers,
   };
+}
+
+/**
+ * After a function is translated (every target patched): a `br` to a `ret` or `ret1` becomes that
+ * return (as `ret1`, the size of a `br`, so that the code stays walkable instruction by
+ * instruction), and a `br` to a `br` jumps straight to the final target.
+ */
+function threadJumps(code: Int32Array, start: number, end: number): void {
+  for (let pc = start; pc < end;) {
+    const op = code[pc];
+    if (op === Ir.br) {
+      let t = code[pc + 1];
+      for (let hops = 0; hops < 8 && code[t] === Ir.br && code[t + 1] !== t; hops++) t = code[t + 1];
+      if (code[t] === Ir.ret) {
+        // `ret1 0` (slot 0 onto itself, then return) keeps the two-word size of the `br`.
+        code[pc] = Ir.ret1;
+        code[pc + 1] = 0;
+      } else if (code[t] === Ir.ret1) {
+        code[pc] = Ir.ret1;
+        code[pc + 1] = code[t + 1];
+      } else code[pc + 1] = t;
+      pc += 2;
+      continue;
+    }
+    pc += op === Ir.br_table ? code[pc + 2] + 4 : IR_OPERANDS[op] + 1;
+  }
 }
 
 interface Env {
@@ -470,6 +497,8 @@ class FuncTranslator {
   private prevPc = -1;
   private lastDst = -1;
   private lastCmp: Cond | null = null;
+  /** Set by takeCond when it removed a compare: the start of the instruction before it (-1 if none). */
+  private condPrevPc = -1;
 
   constructor(
     private readonly env: Env,
@@ -868,13 +897,38 @@ class FuncTranslator {
   private takeCond(): Cond {
     const p = this.h - 1;
     const c = this.lastCmp;
+    this.condPrevPc = -1;
     if (c !== null && this.pk[p] === TEMP && this.lastDst >= 0 && this.e.buf[this.lastDst] === this.temp(p)) {
+      const prev = this.prevPc;
       this.e.n = this.lastPc;
       this.h = p;
       this.barrier();
+      this.condPrevPc = prev;
       return c;
     }
     return { op: -1, a: this.take(), b: 0, imm: false };
+  }
+
+  /**
+   * The stack limiter's check `if (global.get g += k) >u limit then unreachable`, whose add-and-read
+   * became `global_add_i_get t g k` right before the removed compare: one `stack_enter g k limit`
+   * that jumps over the `unreachable` when within the limit. Returns its target position, or
+   * undefined when the shape is not this one.
+   */
+  private stackEnter(c: Cond): number | undefined {
+    const e = this.e;
+    const at = this.condPrevPc;
+    if (c.op !== Op.i32_gt_u || !c.imm || at < 0 || at + 4 !== e.n) return undefined;
+    if (e.buf[at] !== Ir.global_add_i_get || e.buf[at + 1] !== c.a) return undefined;
+    const g = e.buf[at + 2];
+    const k = e.buf[at + 3];
+    e.n = at;
+    this.begin(Ir.stack_enter, 4);
+    this.w(g);
+    this.w(k);
+    this.w(c.b);
+    this.w(0);
+    return this.pc - 1;
   }
 
   /** Emits a branch taken when `c` holds (or, with `negate`, when it does not); returns the position of its target word. */
@@ -936,6 +990,15 @@ class FuncTranslator {
       if (this.pk[p] === LOCAL && this.pv[p] < j) conflict = true;
     }
     if (conflict) this.flush(h - r);
+    if (r === 1 && this.pk[h - 1] !== CONST) {
+      // One result: `ret1` copies it (from wherever it is) and returns, in one instruction.
+      const src = this.pk[h - 1] === TEMP ? this.temp(h - 1) : 2 * this.pv[h - 1];
+      if (src !== 0) {
+        this.begin(Ir.ret1, 1);
+        this.w(src);
+        return;
+      }
+    }
     for (let j = 0; j < r; j++) {
       const p = h - r + j;
       this.copyTo(2 * j, p);
@@ -1088,7 +1151,7 @@ class FuncTranslator {
           const bt = this.blockType(r.a);
           const cond = this.takeCond();
           this.flush();
-          const pos = this.condBranch(cond, true);
+          const pos = this.stackEnter(cond) ?? this.condBranch(cond, true);
           this.barrier();
           this.ctl.push({ kind: K_IF, base: this.h - bt.params.length, params: bt.params, results: bt.results, fixups: [], elseFix: pos, elseCopies: [], loopPc: -1, live: true, reachable: true });
           break;

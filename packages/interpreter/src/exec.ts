@@ -1962,6 +1962,23 @@ export function execute(inst: Inst, f: number, fp: number): void {
           pc += 4;
           break;
         }
+        case 241: { // ret1
+          const a = fp + code[pc + 1];
+          const lo = R[a];
+          R[fp + 1] = R[a + 1];
+          R[fp] = lo;
+          if (csp === baseCsp) return;
+          fp = CS[--csp];
+          pc = CS[--csp];
+          break;
+        }
+        case 242: { // stack_enter
+          const g = 2 * code[pc + 1];
+          const v = (G[g] + code[pc + 2]) | 0;
+          G[g] = v;
+          pc = (v >>> 0) > (code[pc + 3] >>> 0) ? pc + 5 : code[pc + 4];
+          break;
+        }
         default:
           throw new Error(`interpreter: bad opcode ${code[pc]} at pc ${pc}`);
       }

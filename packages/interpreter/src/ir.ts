@@ -24,7 +24,9 @@
  *
  * Operand layouts (d = destination register, a/b/c = source registers, i = immediate, t = target):
  *   br t · br_nez a t · br_eqz a t · br_<cmp> a b t · br_<cmp>_i a i t
- *   br_table a n t0 … t(n-1) tdefault · ret · call f base · call_import f base
+ *   br_table a n t0 … t(n-1) tdefault · ret · ret1 a (copy a to slot 0, then ret)
+ *   stack_enter g i limit t   (global g += i; jump to t unless g >u limit: the stack limiter's check)
+ *   call f base · call_import f base
  *   call_indirect type table base a   (base = register of the first argument; results land there)
  *   gas lo hi · gas_r a                (the metering helper run as an intrinsic, see compile.ts)
  *   mov d a · const32 d i · const64 d lo hi · select d a b c
@@ -295,6 +297,8 @@ export const Ir = {
   store64_rr: 238,
   store8_rr: 239,
   global_add_i_get: 240,
+  ret1: 241,
+  stack_enter: 242,
 } as const;
 
 export type IrOp = (typeof Ir)[keyof typeof Ir];
@@ -318,6 +322,8 @@ export const IR_OPERANDS: readonly number[] = (() => {
     else if (name.startsWith('load') || name.startsWith('store')) n[op] = 3;
   }
   set(0, Ir.unreachable, Ir.ret);
+  set(1, Ir.ret1);
+  set(4, Ir.stack_enter);
   set(1, Ir.br, Ir.gas_r, Ir.memory_size, Ir.data_drop, Ir.elem_drop);
   set(2, Ir.canon_f32, Ir.canon_f64);
   set(2, Ir.call, Ir.call_import, Ir.gas, Ir.mov, Ir.const32, Ir.global_get, Ir.global_set, Ir.global_get_ext, Ir.global_set_ext, Ir.global_add_i, Ir.memory_grow);
