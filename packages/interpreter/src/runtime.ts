@@ -123,7 +123,11 @@ export class Memory {
 }
 
 function allocate(bytes: number): ArrayBuffer {
-  return new ArrayBuffer(bytes);
+  try {
+    return new ArrayBuffer(bytes);
+  } catch {
+    throw new RangeError(`cannot allocate a linear memory of ${bytes / 65536} pages (${bytes} bytes) on this machine`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
