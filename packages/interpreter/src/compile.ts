@@ -100,6 +100,9 @@ export function compile(input: CompileInput): CompiledModule {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Scratch for constants read as two words. */
+const PARTS = new Int32Array(2);
+
 /** Provider kinds. */
 const TEMP = 0;
 const LOCAL = 1;
@@ -384,39 +387,6 @@ const BIN_IMM64 = new Map<number, [number, 'pair' | 'shift']>([
 ]);
 const COMMUTATIVE64 = new Set<number>([Op.i64_add, Op.i64_and, Op.i64_or, Op.i64_xor, Op.i64_mul]);
 
-// The same tables as typed arrays indexed by opcode (0xfc-prefixed ones are 0xfc00 | sub), for the
-// hot path: a Map lookup per instruction is slow in V8's interpreter, and the translator also runs there.
-const T_BIN = new Int16Array(0x10000).fill(-1);
-const T_BIN_IMM = new Int16Array(0x10000).fill(-1);
-const T_UN = new Int16Array(0x10000).fill(-1);
-const T_MIRROR = new Int32Array(0x10000).fill(-1);
-const F_RES64 = 1;
-const F_I32CMP = 2;
-const F_TRAPS = 4;
-const F_COMMUTATIVE = 8;
-const T_FLAGS = new Uint8Array(0x10000);
-/** Opcode classes for the translator's fast path (0: the switch). */
-const C_BINARY = 1;
-const C_UNARY = 2;
-const C_LOCAL_GET = 3;
-const C_I32_CONST = 4;
-const C_LOCAL_SET = 5;
-const T_CLASS = new Uint8Array(0x10000);
-(() => {
-  for (const [op, ir] of BIN) { T_BIN[op] = ir; T_CLASS[op] = C_BINARY; }
-  for (const [op, ir] of BIN_IMM) T_BIN_IMM[op] = ir;
-  for (const [op, ir] of UN) { T_UN[op] = ir; T_CLASS[op] = C_UNARY; }
-  for (const [op, m] of MIRROR) T_MIRROR[op] = m;
-  for (const op of RES64) T_FLAGS[op] |= F_RES64;
-  for (const op of I32_COMPARES) T_FLAGS[op] |= F_I32CMP;
-  for (const op of TRAPS) T_FLAGS[op] |= F_TRAPS;
-  for (const op of COMMUTATIVE) T_FLAGS[op] |= F_COMMUTATIVE;
-  T_CLASS[Op.local_get] = C_LOCAL_GET;
-  T_CLASS[Op.i32_const] = C_I32_CONST;
-  T_CLASS[Op.local_set] = C_LOCAL_SET;
-  T_CLASS[Op.local_tee] = C_LOCAL_SET;
-})();
-
 /** Plain load/store → the form with a fused `i32.add` of a constant into the address. */
 const FUSED_ADDRESS = new Map<number, number>([
   [Ir.load32, Ir.load32_ai], [Ir.load64, Ir.load64_ai], [Ir.load8_u, Ir.load8_u_ai],
@@ -467,6 +437,43 @@ const STORES = new Map<number, number>([
   [Op.i32_store8, Ir.store8], [Op.i32_store16, Ir.store16],
   [Op.i64_store8, Ir.store8], [Op.i64_store16, Ir.store16], [Op.i64_store32, Ir.store32],
 ]);
+
+// The same tables as typed arrays indexed by opcode (0xfc-prefixed ones are 0xfc00 | sub), for the
+// hot path: a Map lookup per instruction is slow in V8's interpreter, and the translator also runs there.
+const T_BIN = new Int16Array(0x10000).fill(-1);
+const T_BIN_IMM = new Int16Array(0x10000).fill(-1);
+const T_UN = new Int16Array(0x10000).fill(-1);
+const T_MIRROR = new Int32Array(0x10000).fill(-1);
+const F_RES64 = 1;
+const F_I32CMP = 2;
+const F_TRAPS = 4;
+const F_COMMUTATIVE = 8;
+const T_FLAGS = new Uint8Array(0x10000);
+/** Opcode classes for the translator's fast path (0: the switch). */
+const C_BINARY = 1;
+const C_UNARY = 2;
+const C_LOCAL_GET = 3;
+const C_I32_CONST = 4;
+const C_LOCAL_SET = 5;
+const C_LOAD = 6;
+const C_STORE = 7;
+const T_CLASS = new Uint8Array(0x10000);
+(() => {
+  for (const [op, ir] of BIN) { T_BIN[op] = ir; T_CLASS[op] = C_BINARY; }
+  for (const [op, ir] of BIN_IMM) T_BIN_IMM[op] = ir;
+  for (const [op, ir] of UN) { T_UN[op] = ir; T_CLASS[op] = C_UNARY; }
+  for (const [op, m] of MIRROR) T_MIRROR[op] = m;
+  for (const op of RES64) T_FLAGS[op] |= F_RES64;
+  for (const op of I32_COMPARES) T_FLAGS[op] |= F_I32CMP;
+  for (const op of TRAPS) T_FLAGS[op] |= F_TRAPS;
+  for (const op of COMMUTATIVE) T_FLAGS[op] |= F_COMMUTATIVE;
+  T_CLASS[Op.local_get] = C_LOCAL_GET;
+  T_CLASS[Op.i32_const] = C_I32_CONST;
+  T_CLASS[Op.local_set] = C_LOCAL_SET;
+  T_CLASS[Op.local_tee] = C_LOCAL_SET;
+  for (const op of LOADS.keys()) T_CLASS[op] = C_LOAD;
+  for (const op of STORES.keys()) T_CLASS[op] = C_STORE;
+})();
 
 /** A condition prepared for a compare-and-branch: either a register or a removed compare. */
 interface Cond {
@@ -1127,6 +1134,8 @@ class FuncTranslator {
         else if (cls === C_LOCAL_GET) this.pushLocal(r.a);
         else if (cls === C_UNARY) this.unary(op);
         else if (cls === C_I32_CONST) this.pushConst(r.a | 0, r.a < 0 ? -1 : 0, false);
+        else if (cls === C_LOAD) this.load(op, r.b);
+        else if (cls === C_STORE) this.store(op, r.b);
         else this.setLocal(r.a, op === Op.local_tee);
         continue;
       }
@@ -1347,19 +1356,17 @@ class FuncTranslator {
         case Op.i32_const:
           this.pushConst(r.a | 0, r.a < 0 ? -1 : 0, false);
           break;
-        case Op.i64_const: {
-          const v = BigInt.asUintN(64, r.i64Value());
-          this.pushConst(Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0, true);
+        case Op.i64_const:
+          r.i64Parts(PARTS);
+          this.pushConst(PARTS[0], PARTS[1], true);
           break;
-        }
         case Op.f32_const:
           this.pushConst(r.a | 0, 0, false);
           break;
-        case Op.f64_const: {
-          const v = r.f64Bits();
-          this.pushConst(Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0, true);
+        case Op.f64_const:
+          r.f64Parts(PARTS);
+          this.pushConst(PARTS[0], PARTS[1], true);
           break;
-        }
         case Op.i32_wrap_i64: {
           // The low word of the slot is the i32: nothing to do but retype the provider.
           this.p64[this.h - 1] = 0;
@@ -1393,43 +1400,8 @@ class FuncTranslator {
           this.begin(Ir.elem_drop, 1);
           this.w(r.a);
           break;
-        default: {
-          const load = LOADS.get(op);
-          if (load !== undefined) {
-            if (this.fusedLoad(load[0], load[1], r.b)) break;
-            const [a, off] = this.address(r.b);
-            const d = this.temp(this.h);
-            this.begin(load[0], 3);
-            this.trapSite();
-            this.lastDst = this.pc;
-            this.w(d);
-            this.w(a);
-            this.w(off);
-            this.pushTemp(load[1]);
-            break;
-          }
-          const store = STORES.get(op);
-          if (store !== undefined) {
-            const v = this.take();
-            if (this.fusedStore(store, v, r.b)) break;
-            const [a, off] = this.address(r.b);
-            this.begin(store, 3);
-            this.trapSite();
-            this.w(a);
-            this.w(v);
-            this.w(off);
-            break;
-          }
-          if (BIN.has(op)) {
-            this.binary(op);
-            break;
-          }
-          if (UN.has(op)) {
-            this.unary(op);
-            break;
-          }
+        default:
           throw new WasmError('unsupported', `the interpreter has no translation for opcode 0x${op.toString(16)}`, r.offset);
-        }
       }
     }
   }
@@ -1445,6 +1417,32 @@ class FuncTranslator {
     this.w(a);
     this.w(b);
     this.w(n);
+  }
+
+  private load(op: number, offset: number): void {
+    const [ir, wide] = LOADS.get(op)!;
+    if (this.fusedLoad(ir, wide, offset)) return;
+    const [a, off] = this.address(offset);
+    const d = this.temp(this.h);
+    this.begin(ir, 3);
+    this.trapSite();
+    this.lastDst = this.pc;
+    this.w(d);
+    this.w(a);
+    this.w(off);
+    this.pushTemp(wide);
+  }
+
+  private store(op: number, offset: number): void {
+    const ir = STORES.get(op)!;
+    const v = this.take();
+    if (this.fusedStore(ir, v, offset)) return;
+    const [a, off] = this.address(offset);
+    this.begin(ir, 3);
+    this.trapSite();
+    this.w(a);
+    this.w(v);
+    this.w(off);
   }
 
   /**

@@ -186,6 +186,44 @@ export class InstrReader {
     return v;
   }
 
+  /**
+   * The last i64.const as two 32-bit words, low first, into out[0] and out[1]: what `i64Value` gives,
+   * without making a bigint (the interpreter's translator reads every constant).
+   */
+  i64Parts(out: Int32Array): void {
+    const b = this.r.bytes;
+    let p = this.immPos;
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
+    let byte = 0;
+    do {
+      byte = b[p++];
+      const v = byte & 0x7f;
+      if (shift < 32) {
+        lo |= v << shift;
+        if (shift > 25) hi |= v >>> (32 - shift);
+      } else if (shift < 64) hi |= v << (shift - 32);
+      shift += 7;
+    } while (byte & 0x80);
+    if (shift < 64 && (byte & 0x40) !== 0) {
+      if (shift < 32) {
+        lo |= -1 << shift;
+        hi = -1;
+      } else hi |= -1 << (shift - 32);
+    }
+    out[0] = lo;
+    out[1] = hi;
+  }
+
+  /** The last f64.const's bits as two 32-bit words, low first, into out[0] and out[1]. */
+  f64Parts(out: Int32Array): void {
+    const b = this.r.bytes;
+    const p = this.immPos;
+    out[0] = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+    out[1] = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24);
+  }
+
   /** Raw bits of the last f64.const. */
   f64Bits(): bigint {
     const save = this.r.pos;

@@ -555,3 +555,25 @@ describe('LEB128', () => {
     }
   });
 });
+
+test('InstrReader.i64Parts and f64Parts agree with i64Value and f64Bits', async () => {
+  const { InstrReader, ByteWriter } = await import('../src/index.js');
+  const values = [0n, 1n, -1n, 63n, 64n, -64n, -65n, 0x7fffffffn, 0x80000000n, -0x80000000n, -0x80000001n, 0xffffffffn,
+    0x100000000n, 0x7ffffffffn, -0x800000000n, 0x123456789abcdefn, -0x123456789abcdefn, (1n << 63n) - 1n, -(1n << 63n)];
+  let x = 0x9e3779b97f4a7c15n;
+  for (let i = 0; i < 2000; i++) {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+    values.push(BigInt.asIntN(64, x >> BigInt(i % 64)));
+  }
+  const out = new Int32Array(2);
+  for (const v of values) {
+    const code = new ByteWriter(16).u8(0x42).s64(v).u8(0x44).u64le(BigInt.asUintN(64, v ^ 0x5555n)).u8(0x0b).finish();
+    const r = new InstrReader(code, 0);
+    r.next();
+    r.i64Parts(out);
+    assert.equal((BigInt(out[1]) << 32n) | BigInt(out[0] >>> 0), r.i64Value(), `i64 ${v}`);
+    r.next();
+    r.f64Parts(out);
+    assert.equal((BigInt(out[1] >>> 0) << 32n) | BigInt(out[0] >>> 0), r.f64Bits(), `f64 bits of ${v}`);
+  }
+});
