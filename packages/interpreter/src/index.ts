@@ -15,4 +15,5 @@ export { instantiate, Instance, callableOf, type Imports, type ImportValue, type
 export { Memory, Table, Global, type MemoryDescriptor, type TableDescriptor, type NumType, type FuncRef } from './runtime.js';
 export { Trap, LinkError, TRAP_CODES, TRAP_MESSAGES, type TrapCode } from './trap.js';
 export { Ir, IR_NAMES, IR_COUNT, IR_OPERANDS } from './ir.js';
+export { disassemble, instructionSize } from './disasm.js';
 export * as limits from './limits.js';

@@ -8,16 +8,15 @@ import assert from 'node:assert/strict';
 import { instrument, canonicalizeNaNs, encode, decodeOrThrow } from '@cloak/wasm';
 import { wat } from '@cloak/wasm/test/support/wat.js';
 import { v8wasm } from '@cloak/wasm/test/support/v8.js';
-import { compile, instantiate, IR_NAMES, IR_OPERANDS, Ir } from '@cloak/interpreter';
+import { compile, instantiate, disassemble, instructionSize, IR_NAMES, Ir } from '@cloak/interpreter';
 
 /** Names of the IR ops the translation of `bytes` contains, with their counts. */
 function irOps(bytes: Uint8Array): Map<string, number> {
   const c = compile(bytes);
   const seen = new Map<string, number>();
-  for (let pc = 0; pc < c.code.length;) {
-    const op = c.code[pc];
-    seen.set(IR_NAMES[op], (seen.get(IR_NAMES[op]) ?? 0) + 1);
-    pc += op === Ir.br_table ? c.code[pc + 2] + 4 : IR_OPERANDS[op] + 1;
+  for (let pc = 0; pc < c.code.length; pc += instructionSize(c.code, pc)) {
+    const name = IR_NAMES[c.code[pc]];
+    seen.set(name, (seen.get(name) ?? 0) + 1);
   }
   return seen;
 }
@@ -107,11 +106,10 @@ test('loop back edges copy the header test, also an if header and a gas header',
   const plain = wat(src);
   // Every loop's back edge is a copied, inverted test: no `br` goes back to a header.
   const c = compile(plain);
-  for (let pc = 0; pc < c.code.length;) {
-    const op = c.code[pc];
-    if (op === Ir.br) assert.ok(c.code[pc + 1] > pc, `backward br at ${pc}`);
-    pc += op === Ir.br_table ? c.code[pc + 2] + 4 : IR_OPERANDS[op] + 1;
+  for (let pc = 0; pc < c.code.length; pc += instructionSize(c.code, pc)) {
+    if (c.code[pc] === Ir.br) assert.ok(c.code[pc + 1] > pc, `backward br at ${pc}:\n${disassemble(c, 0).join('\n')}`);
   }
+  assert.match(disassemble(c, 0).join('\n'), /br_lt_s\s/, 'count: the header test is copied inverted to the back edge');
   const calls: Call[] = [['count', [0]], ['count', [10]], ['count', [-5]], ['ifhead', [0]], ['ifhead', [17]], ['nested', [9]]];
   const [v8, ours] = both(plain, calls);
   assert.deepEqual(ours, v8);
