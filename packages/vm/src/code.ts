@@ -1,0 +1,142 @@
+/**
+ * Storing code (spec/cosmwasm-abi.md §5 and §7.5): an upload is decompressed when gzip, size-checked,
+ * statically checked (`checkContract` of packages/wasm), given a memory maximum (the VM's cap: JS
+ * cannot cap a memory a module defines itself, so the memory section is rewritten, §7.1), then
+ * instrumented (gas metering, stack-height limiter, NaN canonicalisation) once. The result is cached
+ * by checksum (SHA-256 of the uncompressed wasm, lowercase hex: the code hash); each engine compiles
+ * it once, lazily, and instantiates it fresh for every call.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import {
+  checkContract,
+  decodeAndValidate,
+  instrument,
+  type CheckOptions,
+  type CheckReport,
+  type GasSchedule,
+  type Generation,
+} from '@cloak/wasm';
+import { VmError } from './errors.js';
+import { DEFAULT_MEMORY_PAGES, MAX_CODE_SIZE, MAX_COMPRESSED_CODE_SIZE, PAGE } from './limits.js';
+
+export interface CodeOptions {
+  /** Memory cap in pages written as every contract's memory maximum (default 192 = 12 MiB). */
+  memoryPages?: number;
+  /** Largest uncompressed code accepted (default 2 MiB). */
+  maxSize?: number;
+  /** Options of the static check (float policy, capabilities, limits). */
+  check?: CheckOptions;
+  /** Gas schedule (default packages/wasm's Secret schedule). */
+  schedule?: GasSchedule;
+  /** Stack-height limit of the instrumentation (default packages/wasm's). */
+  stackLimit?: number;
+}
+
+/** A stored, checked and instrumented contract, ready for either engine. */
+export interface StoredCode {
+  /** SHA-256 of the uncompressed wasm, lowercase hex. */
+  readonly checksum: string;
+  readonly generation: Generation;
+  readonly report: CheckReport;
+  /** The instrumented module with its memory maximum set. */
+  readonly bytes: Uint8Array;
+  /** Export names of the gas-left and gas-exhausted globals and of the stack-height global. */
+  readonly gasLeftExport: string;
+  readonly gasExhaustedExport: string;
+  readonly stackHeightExport: string;
+  readonly stackLimit: number;
+  /** Memory maximum written into the module, in pages. */
+  readonly memoryPages: number;
+  /** Per-engine compiled forms, filled on first use (engine.ts). */
+  readonly compiled: Map<string, unknown>;
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** Decompresses a gzip upload, refusing more than `maxSize` bytes out; other uploads pass as they are. */
+export function uncompress(upload: Uint8Array, maxSize = MAX_CODE_SIZE): Uint8Array {
+  if (!(upload instanceof Uint8Array)) throw new TypeError('code must be a Uint8Array');
+  if (upload.length >= 2 && upload[0] === GZIP_MAGIC_0 && upload[1] === GZIP_MAGIC_1) {
+    if (upload.length > MAX_COMPRESSED_CODE_SIZE) {
+      throw new VmError('invalid_upload', `compressed code of ${upload.length} bytes exceeds the limit of ${MAX_COMPRESSED_CODE_SIZE}`);
+    }
+    let out: Buffer;
+    try {
+      out = gunzipSync(upload, { maxOutputLength: maxSize });
+    } catch (err) {
+      const tooBig = err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new VmError('invalid_upload', tooBig ? `decompressed code exceeds the limit of ${maxSize} bytes` : `code is not valid gzip: ${(err as Error).message}`);
+    }
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  }
+  if (upload.length > maxSize) throw new VmError('invalid_upload', `code of ${upload.length} bytes exceeds the limit of ${maxSize}`);
+  return upload;
+}
+
+/** Checks, caps and instruments one upload. Throws VmError for anything wrong with it. */
+export function prepareCode(upload: Uint8Array, options: CodeOptions = {}): StoredCode {
+  const pages = options.memoryPages ?? DEFAULT_MEMORY_PAGES;
+  if (!Number.isInteger(pages) || pages < 1 || pages > 65_536) throw new RangeError(`memoryPages ${pages} is not a page count in 1…65536`);
+  const wasm = uncompress(upload, options.maxSize ?? MAX_CODE_SIZE);
+  const report = checkContract(wasm, options.check ?? {});
+  if (!report.accepted || report.generation === undefined) {
+    const list = report.violations.map((v) => `${v.rule}: ${v.message}${v.offset === undefined ? '' : ` (at byte ${v.offset})`}`);
+    throw new VmError('static_validation', `code rejected: ${list.join('; ') || 'no known contract generation'}`);
+  }
+  const decoded = decodeAndValidate(wasm);
+  if (!decoded.ok) throw new VmError('static_validation', `code rejected: ${decoded.error.message}`);
+  const { module, info } = decoded.value;
+  const mem = module.memories[0];
+  if (mem === undefined) throw new VmError('static_validation', 'code rejected: the contract defines no memory');
+  if (mem.min > pages) {
+    throw new VmError('instantiation', `the contract asks for ${mem.min} pages of initial memory (${(mem.min * PAGE) / 1048576} MiB); the limit is ${pages} pages (${(pages * PAGE) / 1048576} MiB)`);
+  }
+  const capped = { ...module, memories: [{ min: mem.min, max: mem.max === undefined ? pages : Math.min(mem.max, pages) }] };
+  const inst = instrument({ module: capped, info }, {
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+    ...(options.stackLimit !== undefined ? { stackLimit: options.stackLimit } : {}),
+    ...(options.check?.rejectFloats ? { rejectFloats: true } : {}),
+  });
+  if (!inst.ok) throw new VmError('static_validation', `code rejected by instrumentation: ${inst.error.message}`);
+  const stack = inst.value.stack;
+  if (stack === undefined) throw new Error('instrument applied no stack limit');
+  return {
+    checksum: report.checksum,
+    generation: report.generation,
+    report,
+    bytes: inst.value.bytes,
+    gasLeftExport: inst.value.gas.leftExport,
+    gasExhaustedExport: inst.value.gas.exhaustedExport,
+    stackHeightExport: stack.heightExport,
+    stackLimit: stack.limit,
+    memoryPages: pages,
+    compiled: new Map(),
+  };
+}
+
+/** Stored code by checksum: each upload is checked and instrumented once. */
+export class CodeStore {
+  private readonly codes = new Map<string, StoredCode>();
+
+  constructor(private readonly options: CodeOptions = {}) {}
+
+  /** Stores an upload (or returns the code already stored with the same checksum). */
+  store(upload: Uint8Array): StoredCode {
+    const wasm = uncompress(upload, this.options.maxSize ?? MAX_CODE_SIZE);
+    const known = this.codes.get(createHash('sha256').update(wasm).digest('hex'));
+    if (known) return known;
+    const code = prepareCode(wasm, this.options);
+    this.codes.set(code.checksum, code);
+    return code;
+  }
+
+  get(checksum: string): StoredCode | undefined {
+    return this.codes.get(checksum);
+  }
+
+  get size(): number {
+    return this.codes.size;
+  }
+}
