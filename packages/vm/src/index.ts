@@ -1,10 +1,11 @@
 /**
  * @cloak/vm: the CosmWasm contract VM (issue 4, in progress). Today: storing code (checks, memory
- * cap, instrumentation, cache by checksum), the Region protocol, and both engines behind one
- * interface with the same errors and gas.
+ * cap, instrumentation, cache by checksum), the Region protocol, both engines behind one interface
+ * with the same errors and gas, and the storage interface (in-memory store, write-buffer overlay).
  */
 export { VmError, VM_ERROR_KINDS, type VmErrorKind } from './errors.js';
 export * as limits from './limits.js';
 export { regionAt, readRegion, writeRegion, type Region } from './region.js';
 export { prepareCode, uncompress, CodeStore, type CodeOptions, type StoredCode } from './code.js';
+export { MemoryStorage, Overlay, type Storage, type Order, type Change } from './storage.js';
 export { instantiateContract, ENGINES, type EngineName, type ContractInstance, type HostFunctions } from './engine.js';

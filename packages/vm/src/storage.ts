@@ -1,0 +1,171 @@
+/**
+ * The contract storage the VM talks to (issue 4 "Storage interface"): a byte-keyed map with range
+ * iteration in byte order (what db_read/db_write/db_remove and db_scan/db_next need, spec/
+ * cosmwasm-abi.md §4.3). The VM never reaches a disk or the node directly: it gets a `Storage`; the
+ * enclave will put state encryption and ocalls behind one.
+ *
+ *   - `MemoryStorage`: an in-memory implementation (tests, `cloak run`).
+ *   - `Overlay`: a write buffer over another storage. Reads and ranges see the buffered writes; the
+ *     base is untouched until `commit`. The VM runs each call on an overlay and applies its write set
+ *     only when the call succeeded (a failed call leaves nothing behind, spec §7.3); the enclave
+ *     returns `changes()` to the node as one write set.
+ *
+ * Keys compare as unsigned bytes, lexicographically (a shorter key that is a prefix sorts first).
+ */
+
+export type Order = 'ascending' | 'descending';
+
+export interface Storage {
+  get(key: Uint8Array): Uint8Array | undefined;
+  set(key: Uint8Array, value: Uint8Array): void;
+  remove(key: Uint8Array): void;
+  /**
+   * The records with start ≤ key < end (an absent bound is open), in key order. The records are
+   * those present when `range` is called (a snapshot), so writes during iteration do not show.
+   */
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][];
+}
+
+/** A key as a string whose UTF-16 units are its bytes: string order is then byte order. */
+function toStr(key: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < key.length; i += 4096) s += String.fromCharCode(...key.subarray(i, i + 4096));
+  return s;
+}
+
+function fromStr(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Index of the first element of sorted `keys` that is ≥ k. */
+function lowerBound(keys: string[], k: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Keys of sorted `keys` within [start, end), in order. */
+function keysInRange(keys: string[], start: Uint8Array | undefined, end: Uint8Array | undefined): string[] {
+  const from = start === undefined ? 0 : lowerBound(keys, toStr(start));
+  const to = end === undefined ? keys.length : lowerBound(keys, toStr(end));
+  return from < to ? keys.slice(from, to) : [];
+}
+
+export class MemoryStorage implements Storage {
+  private readonly values = new Map<string, Uint8Array>();
+  /** Every key, sorted. */
+  private readonly keys: string[] = [];
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const v = this.values.get(toStr(key));
+    return v === undefined ? undefined : v.slice();
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    const k = toStr(key);
+    if (!this.values.has(k)) this.keys.splice(lowerBound(this.keys, k), 0, k);
+    this.values.set(k, value.slice());
+  }
+
+  remove(key: Uint8Array): void {
+    const k = toStr(key);
+    if (!this.values.delete(k)) return;
+    this.keys.splice(lowerBound(this.keys, k), 1);
+  }
+
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][] {
+    const ks = keysInRange(this.keys, start, end);
+    if (order === 'descending') ks.reverse();
+    return ks.map((k) => [fromStr(k), this.values.get(k)!.slice()]);
+  }
+
+  /** Number of records. */
+  get size(): number {
+    return this.keys.length;
+  }
+}
+
+/** One buffered change: a value to set, or null to remove. */
+export type Change = [key: Uint8Array, value: Uint8Array | null];
+
+export class Overlay implements Storage {
+  /** Buffered writes (null = removed), by key string. */
+  private readonly pending = new Map<string, Uint8Array | null>();
+  /** The buffered keys, sorted. */
+  private readonly pendingKeys: string[] = [];
+
+  constructor(readonly base: Storage) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const p = this.pending.get(toStr(key));
+    if (p === null) return undefined;
+    if (p !== undefined) return p.slice();
+    return this.base.get(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.put(toStr(key), value.slice());
+  }
+
+  remove(key: Uint8Array): void {
+    this.put(toStr(key), null);
+  }
+
+  private put(k: string, v: Uint8Array | null): void {
+    if (!this.pending.has(k)) this.pendingKeys.splice(lowerBound(this.pendingKeys, k), 0, k);
+    this.pending.set(k, v);
+  }
+
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][] {
+    // Merge the base's records with the buffered ones (buffered wins), in ascending order.
+    const base = this.base.range(start, end, 'ascending');
+    const mine = keysInRange(this.pendingKeys, start, end);
+    const out: [Uint8Array, Uint8Array][] = [];
+    let i = 0;
+    let j = 0;
+    while (i < base.length || j < mine.length) {
+      const bk = i < base.length ? toStr(base[i][0]) : undefined;
+      const mk = j < mine.length ? mine[j] : undefined;
+      if (mk === undefined || (bk !== undefined && bk < mk)) {
+        out.push(base[i++]);
+        continue;
+      }
+      if (bk === mk) i++;
+      const v = this.pending.get(mk)!;
+      if (v !== null) out.push([fromStr(mk), v.slice()]);
+      j++;
+    }
+    if (order === 'descending') out.reverse();
+    return out;
+  }
+
+  /** The buffered changes in key order: the write set of the call. */
+  changes(): Change[] {
+    return this.pendingKeys.map((k) => {
+      const v = this.pending.get(k)!;
+      return [fromStr(k), v === null ? null : v.slice()];
+    });
+  }
+
+  /** Applies the buffered changes to the base, in key order, and empties the buffer. */
+  commit(): void {
+    for (const [k, v] of this.changes()) {
+      if (v === null) this.base.remove(k);
+      else this.base.set(k, v);
+    }
+    this.discard();
+  }
+
+  /** Drops the buffered changes. */
+  discard(): void {
+    this.pending.clear();
+    this.pendingKeys.length = 0;
+  }
+}
