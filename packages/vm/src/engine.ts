@@ -21,8 +21,11 @@ export type HostFunctions = Record<string, (...args: any[]) => any>;
 /** One fresh instance of a stored contract. */
 export interface ContractInstance {
   readonly engine: EngineName;
-  /** Calls an export taking and returning i32 values (pointers, lengths); failures are VmErrors. */
-  call(name: string, args: number[]): number;
+  /**
+   * Calls an export taking i32 values (pointers, lengths) and returning one i32 (as a u32) or
+   * nothing (undefined); failures are VmErrors.
+   */
+  call(name: string, args: number[]): number | undefined;
   /** Whether the module exports a function of that name. */
   hasExport(name: string): boolean;
   /** A view of linear memory as it is now (re-read after every call into the contract). */
@@ -92,7 +95,7 @@ class InterpreterInstance implements ContractInstance {
     return typeof this.inst.exports[name] === 'function';
   }
 
-  call(name: string, args: number[]): number {
+  call(name: string, args: number[]): number | undefined {
     if (!this.hasExport(name)) throw new VmError('resolve', `missing export ${name}`);
     const r = this.inst.invoke(name, args);
     if (!r.ok) {
@@ -100,7 +103,8 @@ class InterpreterInstance implements ContractInstance {
       const height = this.inst.getGlobal(this.code.stackHeightExport) as number;
       throw classify(this.code, r.trap, exhausted, height, '');
     }
-    if (r.results.length !== 1 || typeof r.results[0] !== 'number') throw new VmError('resolve', `export ${name} must return one i32`);
+    if (r.results.length === 0) return undefined;
+    if (r.results.length !== 1 || typeof r.results[0] !== 'number') throw new VmError('resolve', `export ${name} must return one i32 or nothing`);
     return r.results[0] >>> 0;
   }
 
@@ -142,7 +146,7 @@ class V8Instance implements ContractInstance {
     return typeof this.ex[name] === 'function';
   }
 
-  call(name: string, args: number[]): number {
+  call(name: string, args: number[]): number | undefined {
     if (!this.hasExport(name)) throw new VmError('resolve', `missing export ${name}`);
     let v: unknown;
     try {
@@ -152,7 +156,8 @@ class V8Instance implements ContractInstance {
       const height = this.ex[this.code.stackHeightExport].value as number;
       throw classify(this.code, err, exhausted, height, '');
     }
-    if (typeof v !== 'number') throw new VmError('resolve', `export ${name} must return one i32`);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number') throw new VmError('resolve', `export ${name} must return one i32 or nothing`);
     return v >>> 0;
   }
 

@@ -23,6 +23,8 @@ export const VM_ERROR_KINDS = [
   'aborted',
   /** A result or input is larger than its limit. */
   'limit_exceeded',
+  /** The contract returned bytes that are not the JSON the protocol expects. */
+  'parse',
 ] as const;
 
 export type VmErrorKind = (typeof VM_ERROR_KINDS)[number];

@@ -20,7 +20,7 @@ const enc = new TextEncoder();
 /** Allocates and fills a Region in the contract, as the host does for an argument. */
 function arg(i: ReturnType<typeof instantiateContract>, text: string): number {
   const bytes = enc.encode(text);
-  const ptr = i.call('allocate', [bytes.length]);
+  const ptr = i.call('allocate', [bytes.length])!;
   writeRegion(i.memory(), ptr, bytes, 'argument');
   return ptr;
 }

@@ -1,0 +1,56 @@
+/**
+ * Calling an entry point (spec/cosmwasm-abi.md §2.3): every argument goes in through the contract's
+ * `allocate` (by UTF-8 byte length) and a Region write; the export returns one Region pointer, whose
+ * bytes are read under the era's limit and then handed back with `deallocate`. The argument Regions
+ * are the contract's to free. Then the result JSON is unwrapped: `{"ok": …}` / `{"error": "…"}` from
+ * 0.11 on, `{"Ok": …}` / `{"Err": {…}}` in 0.8–0.10 (§1, §3.5, §4.5); anything else is a `parse`
+ * error naming what was wrong.
+ */
+import type { ContractInstance } from './engine.js';
+import { VmError } from './errors.js';
+import { JsonError, parseJson, type JsonValue } from './json.js';
+import { readRegion, writeRegion } from './region.js';
+
+/** Calls `name` with the given argument bytes; returns the bytes of the result Region. */
+export function callRaw(instance: ContractInstance, name: string, args: readonly Uint8Array[], readLimit: number): Uint8Array {
+  if (!instance.hasExport(name)) throw new VmError('resolve', `missing export ${name}`);
+  const ptrs: number[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const ptr = instance.call('allocate', [args[k].length]);
+    if (ptr === undefined) throw new VmError('resolve', 'allocate must return a Region pointer');
+    if (ptr === 0) throw new VmError('communication', `allocate(${args[k].length}) returned 0 for argument ${k + 1} of ${name}`);
+    writeRegion(instance.memory(), ptr, args[k], `argument ${k + 1} of ${name}`);
+    ptrs.push(ptr);
+  }
+  const res = instance.call(name, ptrs);
+  if (res === undefined) throw new VmError('resolve', `${name} must return a Region pointer`);
+  const data = readRegion(instance.memory(), res, readLimit, `result of ${name}`);
+  instance.call('deallocate', [res]);
+  return data;
+}
+
+export type ContractResult = { ok: true; value: JsonValue } | { ok: false; error: JsonValue };
+
+/**
+ * Unwraps a result. `era` 'v1' is `{"ok"}` / `{"error": string}` (0.11 on); 'v010' is
+ * `{"Ok"}` / `{"Err": StdError}` (0.8–0.10). Exactly one key is allowed.
+ */
+export function parseContractResult(bytes: Uint8Array, era: 'v1' | 'v010', what: string): ContractResult {
+  let v: JsonValue;
+  try {
+    v = parseJson(bytes);
+  } catch (err) {
+    if (err instanceof JsonError) throw new VmError('parse', `${what}: the contract returned invalid JSON: ${err.message}`);
+    throw err;
+  }
+  const [okKey, errKey] = era === 'v1' ? ['ok', 'error'] : ['Ok', 'Err'];
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new VmError('parse', `${what}: expected a JSON object with "${okKey}" or "${errKey}"`);
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || (keys[0] !== okKey && keys[0] !== errKey)) {
+    throw new VmError('parse', `${what}: expected exactly one of "${okKey}" / "${errKey}", got ${keys.length === 0 ? 'no key' : keys.map((k) => JSON.stringify(k)).join(', ')}`);
+  }
+  if (keys[0] === okKey) return { ok: true, value: v[okKey] };
+  const e = v[errKey];
+  if (era === 'v1' && typeof e !== 'string') throw new VmError('parse', `${what}: "error" must be a string`);
+  return { ok: false, error: e };
+}
