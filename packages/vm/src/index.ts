@@ -9,5 +9,6 @@ export { regionAt, readRegion, writeRegion, type Region } from './region.js';
 export { prepareCode, uncompress, CodeStore, type CodeOptions, type StoredCode } from './code.js';
 export { MemoryStorage, Overlay, type Storage, type Order, type Change } from './storage.js';
 export { parseJson, stringifyJson, JsonError, type JsonValue } from './json.js';
+export { envJsonV1, infoJsonV1, envJsonV010, type CallEnv, type BlockInfo, type Coin } from './env.js';
 export { callRaw, parseContractResult, type ContractResult } from './calls.js';
 export { instantiateContract, ENGINES, type EngineName, type ContractInstance, type HostFunctions } from './engine.js';
