@@ -17,6 +17,8 @@ import type { Storage } from './storage.js';
 export const MAX_KEY_LENGTH = 64 * 1024;
 export const MAX_VALUE_LENGTH = 128 * 1024;
 export const MAX_DEBUG_LENGTH = 2 * 1024 * 1024;
+/** Iterators one call may open (CosmWasm has no cap; an unbounded number would be unbounded host memory). */
+export const MAX_ITERATORS = 256;
 
 /** Secret Network's host prices (wasm gas). */
 export const SECRET_HOST_GAS = {
@@ -36,10 +38,12 @@ export interface HostContext {
   debug?: (message: string) => void;
   /** Per-value-byte write gas charged so far (Secret refunds it after execute). */
   pseudoGas: bigint;
+  /** Open iterators by id (ids 1, 2, 3, … in order of creation: the contract sees them). */
+  iterators: Map<number, { records: [Uint8Array, Uint8Array][]; next: number }>;
 }
 
 export function newHostContext(storage: Storage, readOnly: boolean, debug?: (m: string) => void): HostContext {
-  return { instance: null, storage, readOnly, pseudoGas: 0n, ...(debug ? { debug } : {}) };
+  return { instance: null, storage, readOnly, pseudoGas: 0n, iterators: new Map(), ...(debug ? { debug } : {}) };
 }
 
 function inst(ctx: HostContext): ContractInstance {
@@ -94,6 +98,65 @@ export function storageImports(ctx: HostContext): HostFunctions {
     db_remove(keyPtr: number): void {
       writable('db_remove');
       ctx.storage.remove(key(keyPtr, 'db_remove'));
+    },
+  };
+}
+
+/** Big-endian u32. */
+function be32(n: number): Uint8Array {
+  return Uint8Array.of(n >>> 24, n >>> 16, n >>> 8, n);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Iteration (the `iterator` capability): `db_scan` snapshots the records of [start, end) (a 0
+ * pointer is an open bound; order 1 ascending, 2 descending, anything else aborts) and returns the
+ * next id; `db_next` returns the next record as a new Region, `key ‖ u32be(len) ‖ value ‖ u32be(len)`
+ * from 0.14 on (`era` 'v1'), `value ‖ key ‖ u32be(len(key))` in 0.9/0.10, and an empty record at the
+ * end; `db_next_key` / `db_next_value` (1.4+) return one part and 0 at the end. An unknown id
+ * aborts. Secret Network prices no iterator import; each scan and each step here costs a db_read.
+ */
+export function iteratorImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctions {
+  const step = (id: number, what: string): [Uint8Array, Uint8Array] | undefined => {
+    const it = ctx.iterators.get(id);
+    if (it === undefined) throw new VmError('communication', `${what}: iterator ${id} does not exist`);
+    chargeGas(ctx, SECRET_HOST_GAS.dbRead);
+    return it.next < it.records.length ? it.records[it.next++] : undefined;
+  };
+  return {
+    db_scan(startPtr: number, endPtr: number, order: number): number {
+      const m = inst(ctx).memory();
+      const start = startPtr === 0 ? undefined : readRegion(m, startPtr, MAX_KEY_LENGTH, 'db_scan start');
+      const end = endPtr === 0 ? undefined : readRegion(m, endPtr, MAX_KEY_LENGTH, 'db_scan end');
+      if (order !== 1 && order !== 2) throw new VmError('communication', `db_scan: order ${order} is neither 1 (ascending) nor 2 (descending)`);
+      if (ctx.iterators.size >= MAX_ITERATORS) throw new VmError('limit_exceeded', `db_scan: more than ${MAX_ITERATORS} iterators in one call`);
+      chargeGas(ctx, SECRET_HOST_GAS.dbRead);
+      const id = ctx.iterators.size + 1;
+      ctx.iterators.set(id, { records: ctx.storage.range(start, end, order === 1 ? 'ascending' : 'descending'), next: 0 });
+      return id;
+    },
+    db_next(id: number): number {
+      const r = step(id, 'db_next');
+      const [k, v] = r ?? [new Uint8Array(0), new Uint8Array(0)];
+      const bytes = era === 'v1' ? concat([k, be32(k.length), v, be32(v.length)]) : concat([v, k, be32(k.length)]);
+      return allocateRegion(ctx, bytes, 'db_next record');
+    },
+    db_next_key(id: number): number {
+      const r = step(id, 'db_next_key');
+      return r === undefined ? 0 : allocateRegion(ctx, r[0], 'db_next_key key');
+    },
+    db_next_value(id: number): number {
+      const r = step(id, 'db_next_value');
+      return r === undefined ? 0 : allocateRegion(ctx, r[1], 'db_next_value value');
     },
   };
 }
