@@ -9,6 +9,7 @@
  * 128 KiB, a write or remove in a read-only call (query), a debug or abort message over 2 MiB, a bad
  * Region, running out of gas; and `abort` itself, always.
  */
+import { bech32 } from '@scure/base';
 import type { ContractInstance, HostFunctions } from './engine.js';
 import { VmError } from './errors.js';
 import { readRegion, writeRegion } from './region.js';
@@ -22,6 +23,8 @@ export const MAX_ITERATORS = 256;
 
 /** Secret Network's host prices (wasm gas). */
 export const SECRET_HOST_GAS = {
+  /** addr_validate / addr_canonicalize / addr_humanize and the 0.10 canonicalize/humanize_address. */
+  address: 8_192n,
   dbRead: 1_000n,
   dbWrite: 2_000n,
   dbWritePerValueByte: 5_000n,
@@ -158,6 +161,91 @@ export function iteratorImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunct
       const r = step(id, 'db_next_value');
       return r === undefined ? 0 : allocateRegion(ctx, r[1], 'db_next_value value');
     },
+  };
+}
+
+/** Chain address prefix (Secret Network's). */
+export const ADDRESS_PREFIX = 'secret';
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextEncoder();
+
+/** Human → canonical, or the user error the contract gets back (CosmWasm's texts, spec §4.3). */
+function canonicalize(input: Uint8Array, prefix: string): Uint8Array | string {
+  if (input.length === 0) return 'Input is empty';
+  let text: string;
+  try {
+    text = strict.decode(input);
+  } catch {
+    return 'Input is not valid UTF-8';
+  }
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32.decode(text as `${string}1${string}`, 256);
+  } catch {
+    return 'Error decoding bech32';
+  }
+  if (decoded.prefix !== prefix) return 'Wrong bech32 prefix';
+  let canonical: Uint8Array;
+  try {
+    canonical = bech32.fromWords(decoded.words);
+  } catch {
+    return 'Error decoding bech32';
+  }
+  if (canonical.length === 0 || canonical.length > 64) return 'Invalid canonical address length';
+  // Normalised: humanizing the canonical form must give the input back (e.g. no upper case).
+  if (bech32.encode(prefix, bech32.toWords(canonical), 256) !== text) return 'Invalid input: address not normalized';
+  return canonical;
+}
+
+/** Canonical → human, or the user error. */
+function humanize(canonical: Uint8Array, prefix: string): string | { error: string } {
+  if (canonical.length === 0) return { error: 'Invalid canonical address length' };
+  return bech32.encode(prefix, bech32.toWords(canonical), 256);
+}
+
+/**
+ * Addresses (bech32, prefix `secret`): 1.x `addr_validate` / `addr_canonicalize` / `addr_humanize`
+ * (human input ≤ 256 bytes, canonical ≤ 64), 0.10 `canonicalize_address` / `humanize_address` (≤ 90
+ * and ≤ 32). A user error (empty, not UTF-8, not bech32, wrong prefix, not normalised) comes back to
+ * the contract as a Region holding the message; an oversized input or a destination Region too
+ * small ends the call. 8,192 gas each (Secret's price). (0.9 aborted on user errors; not modelled.)
+ */
+export function addressImports(ctx: HostContext, era: 'v1' | 'v010', prefix = ADDRESS_PREFIX): HostFunctions {
+  const humanMax = era === 'v1' ? 256 : 90;
+  const canonMax = era === 'v1' ? 64 : 32;
+  const errorRegion = (message: string) => allocateRegion(ctx, utf8.encode(message), 'address error');
+  const toCanonical = (srcPtr: number, dstPtr: number, what: string): number => {
+    const input = readRegion(inst(ctx).memory(), srcPtr, humanMax, `${what} input`);
+    chargeGas(ctx, SECRET_HOST_GAS.address);
+    const r = canonicalize(input, prefix);
+    if (typeof r === 'string') return errorRegion(r);
+    writeRegion(inst(ctx).memory(), dstPtr, r, `${what} output`);
+    return 0;
+  };
+  const toHuman = (srcPtr: number, dstPtr: number, what: string): number => {
+    const input = readRegion(inst(ctx).memory(), srcPtr, canonMax, `${what} input`);
+    chargeGas(ctx, SECRET_HOST_GAS.address);
+    const r = humanize(input, prefix);
+    if (typeof r !== 'string') return errorRegion(r.error);
+    writeRegion(inst(ctx).memory(), dstPtr, utf8.encode(r), `${what} output`);
+    return 0;
+  };
+  if (era === 'v010') {
+    return {
+      canonicalize_address: (src: number, dst: number) => toCanonical(src, dst, 'canonicalize_address'),
+      humanize_address: (src: number, dst: number) => toHuman(src, dst, 'humanize_address'),
+    };
+  }
+  return {
+    addr_validate(srcPtr: number): number {
+      const input = readRegion(inst(ctx).memory(), srcPtr, humanMax, 'addr_validate input');
+      chargeGas(ctx, SECRET_HOST_GAS.address);
+      const r = canonicalize(input, prefix);
+      return typeof r === 'string' ? errorRegion(r) : 0;
+    },
+    addr_canonicalize: (src: number, dst: number) => toCanonical(src, dst, 'addr_canonicalize'),
+    addr_humanize: (src: number, dst: number) => toHuman(src, dst, 'addr_humanize'),
   };
 }
 

@@ -11,5 +11,5 @@ export { MemoryStorage, Overlay, type Storage, type Order, type Change } from '.
 export { parseJson, stringifyJson, JsonError, type JsonValue } from './json.js';
 export { envJsonV1, infoJsonV1, envJsonV010, type CallEnv, type BlockInfo, type Coin } from './env.js';
 export { callRaw, parseContractResult, type ContractResult } from './calls.js';
-export { storageImports, iteratorImports, messageImports, MAX_ITERATORS, newHostContext, chargeGas, allocateRegion, SECRET_HOST_GAS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, MAX_DEBUG_LENGTH, type HostContext } from './imports.js';
+export { storageImports, iteratorImports, addressImports, messageImports, ADDRESS_PREFIX, MAX_ITERATORS, newHostContext, chargeGas, allocateRegion, SECRET_HOST_GAS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, MAX_DEBUG_LENGTH, type HostContext } from './imports.js';
 export { instantiateContract, ENGINES, type EngineName, type ContractInstance, type HostFunctions } from './engine.js';
