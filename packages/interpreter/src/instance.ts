@@ -12,7 +12,7 @@
  * (f32 as its u32 bit pattern, f64 as its u64 bit pattern in a bigint), which a JS number cannot
  * do for signalling NaNs.
  */
-import { importCounts, type ConstExpr, type FuncType, type Module } from '@cloak/wasm';
+import { importCounts, type ConstExpr } from '@cloak/wasm';
 import type { CompiledModule } from './compile.js';
 import { callForeign, execute, machine, type Inst } from './exec.js';
 import {
@@ -344,10 +344,3 @@ function elemExpr(e: ConstExpr, funcs: FuncRef[]): FuncRef | null {
   if (c.op === 'ref.null') return null;
   throw new LinkError(`an element cannot be ${c.op}`);
 }
-
-/** The type of a function in a compiled module's function index space. */
-export function funcType(compiled: CompiledModule, index: number): FuncType {
-  return compiled.funcTypes[index];
-}
-
-export type { Module };

@@ -52,17 +52,13 @@ export function instantiateContract(code: StoredCode, engine: EngineName, env: H
 }
 
 /** The VmError for a failure that came out of the contract. */
-function classify(code: StoredCode, err: unknown, exhausted: number, stackHeight: number, where: string): VmError {
+function classify(code: StoredCode, err: unknown, exhausted: number, stackHeight: number): VmError {
   if (err instanceof VmError) return err;
   if (exhausted === 1) return new VmError('gas_depletion', 'out of gas');
-  if (stackHeight >>> 0 > code.stackLimit) return new VmError('runtime', `call stack exhausted (limit ${code.stackLimit})${where}`);
-  if (err instanceof Trap) {
-    if (err.code === 'host' && err.cause instanceof VmError) return err.cause;
-    return new VmError('runtime', `wasm trap: ${err.message.replace(/^wasm trap: /, '')}`, { cause: err });
-  }
-  if (err instanceof RangeError) return new VmError('runtime', `wasm trap: ${err.message}${where}`, { cause: err });
-  const message = err instanceof Error ? err.message : String(err);
-  return new VmError('runtime', `wasm trap: ${message}${where}`, { cause: err });
+  if (stackHeight >>> 0 > code.stackLimit) return new VmError('runtime', `call stack exhausted (limit ${code.stackLimit})`);
+  if (err instanceof Trap && err.code === 'host' && err.cause instanceof VmError) return err.cause;
+  const message = err instanceof Error ? err.message.replace(/^wasm trap: /, '') : String(err);
+  return new VmError('runtime', `wasm trap: ${message}`, { cause: err });
 }
 
 class InterpreterInstance implements ContractInstance {
@@ -101,7 +97,7 @@ class InterpreterInstance implements ContractInstance {
     if (!r.ok) {
       const exhausted = this.inst.getGlobal(this.code.gasExhaustedExport) as number;
       const height = this.inst.getGlobal(this.code.stackHeightExport) as number;
-      throw classify(this.code, r.trap, exhausted, height, '');
+      throw classify(this.code, r.trap, exhausted, height);
     }
     if (r.results.length === 0) return undefined;
     if (r.results.length !== 1 || typeof r.results[0] !== 'number') throw new VmError('resolve', `export ${name} must return one i32 or nothing`);
@@ -154,7 +150,7 @@ class V8Instance implements ContractInstance {
     } catch (err) {
       const exhausted = this.ex[this.code.gasExhaustedExport].value as number;
       const height = this.ex[this.code.stackHeightExport].value as number;
-      throw classify(this.code, err, exhausted, height, '');
+      throw classify(this.code, err, exhausted, height);
     }
     if (v === undefined) return undefined;
     if (typeof v !== 'number') throw new VmError('resolve', `export ${name} must return one i32 or nothing`);

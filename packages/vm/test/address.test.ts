@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bech32 } from '@scure/base';
 import { wat } from '@cloak/wasm/test/support/wat.js';
+import { bumpAllocator } from './support/allocator.js';
 import {
   ENGINES, MemoryStorage, VmError, addressImports, instantiateContract, newHostContext, prepareCode, readRegion, writeRegion,
   type EngineName,
@@ -18,15 +19,7 @@ const module = (era: 'v1' | 'v010') => wat(`(module
        (import "env" "humanize_address" (func $human (param i32 i32) (result i32)))`}
   (memory (export "memory") 1)
   (func (export "${era === 'v1' ? 'interface_version_8' : 'cosmwasm_vm_version_3'}"))
-  (global $top (mut i32) (i32.const 1024))
-  (func (export "allocate") (param $n i32) (result i32) (local $r i32)
-    (local.set $r (global.get $top))
-    (global.set $top (i32.add (local.get $r) (i32.add (local.get $n) (i32.const 16))))
-    (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
-    (i32.store offset=4 (local.get $r) (local.get $n))
-    (i32.store offset=8 (local.get $r) (i32.const 0))
-    (local.get $r))
-  (func (export "deallocate") (param i32))
+  ${bumpAllocator(1024)}
   ${era === 'v1' ? '(func (export "validate") (param i32) (result i32) (call $validate (local.get 0)))' : ''}
   ${era === 'v010' ? '(func (export "init") (param i32 i32) (result i32) (i32.const 0)) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)) (func (export "query") (param i32) (result i32) (i32.const 0))' : ''}
   (func (export "canon") (param i32 i32) (result i32) (call $canon (local.get 0) (local.get 1)))

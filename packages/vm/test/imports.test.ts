@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wat } from '@cloak/wasm/test/support/wat.js';
+import { bumpAllocator } from './support/allocator.js';
 import {
   ENGINES, MemoryStorage, SECRET_HOST_GAS, VmError, instantiateContract, messageImports, newHostContext, prepareCode, readRegion, storageImports,
   type EngineName, type HostContext,
@@ -16,15 +17,7 @@ const code = prepareCode(wat(`(module
   (import "env" "abort" (func $abort (param i32)))
   (memory (export "memory") 4)
   (func (export "interface_version_8"))
-  (global $top (mut i32) (i32.const 4096))
-  (func (export "allocate") (param $n i32) (result i32) (local $r i32)
-    (local.set $r (global.get $top))
-    (global.set $top (i32.add (local.get $r) (i32.add (local.get $n) (i32.const 16))))
-    (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
-    (i32.store offset=4 (local.get $r) (local.get $n))
-    (i32.store offset=8 (local.get $r) (i32.const 0))
-    (local.get $r))
-  (func (export "deallocate") (param i32))
+  ${bumpAllocator(4096)}
   ;; Regions: key "abc", value "hello", a 65,537-byte key, a 131,073-byte value, message "oops!"
   (data (i32.const 16) "\\00\\01\\00\\00\\03\\00\\00\\00\\03\\00\\00\\00")
   (data (i32.const 32) "\\10\\01\\00\\00\\05\\00\\00\\00\\05\\00\\00\\00")

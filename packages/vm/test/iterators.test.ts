@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wat } from '@cloak/wasm/test/support/wat.js';
+import { bumpAllocator } from './support/allocator.js';
 import {
   ENGINES, MemoryStorage, VmError, instantiateContract, iteratorImports, newHostContext, prepareCode, readRegion, writeRegion,
   type EngineName,
@@ -16,15 +17,7 @@ const code = prepareCode(wat(`(module
   (memory (export "memory") 1)
   (func (export "interface_version_8"))
   (func (export "requires_iterator"))
-  (global $top (mut i32) (i32.const 1024))
-  (func (export "allocate") (param $n i32) (result i32) (local $r i32)
-    (local.set $r (global.get $top))
-    (global.set $top (i32.add (local.get $r) (i32.add (local.get $n) (i32.const 16))))
-    (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
-    (i32.store offset=4 (local.get $r) (local.get $n))
-    (i32.store offset=8 (local.get $r) (i32.const 0))
-    (local.get $r))
-  (func (export "deallocate") (param i32))
+  ${bumpAllocator(1024)}
   (func (export "scan") (param i32 i32 i32) (result i32) (call $scan (local.get 0) (local.get 1) (local.get 2)))
   (func (export "next") (param i32) (result i32) (call $next (local.get 0)))
   (func (export "next_key") (param i32) (result i32) (call $next_key (local.get 0)))
