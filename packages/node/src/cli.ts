@@ -5,6 +5,7 @@
  * stderr, never a stack trace.
  */
 import { runCheck } from './commands/check.js';
+import { runRun } from './commands/run.js';
 import { UsageError, type Io } from './io.js';
 
 const USAGE = `Usage: cloak <command> [options]
@@ -12,12 +13,15 @@ const USAGE = `Usage: cloak <command> [options]
 Commands:
   check <file.wasm>   run the store-time contract checks (generation, exports, imports,
                       limits, floats, capabilities) and print the verdict with every reason
+  run <file.wasm>     run a contract on a fresh in-memory chain, one call per JSON line
+                      (instantiate / execute / query / migrate / sudo), printing each result
 
 Run \`cloak <command> --help\` for a command's options.
 Coming: \`npm start\` will run the local chain (a LocalSecret drop-in) once the node exists.`;
 
 const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
   check: runCheck,
+  run: runRun,
 };
 
 function main(argv: string[], io: Io): number {

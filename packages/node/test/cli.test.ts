@@ -191,3 +191,37 @@ describe('cloak check on the built contracts (packages/contracts/build/manifest.
   });
 });
 
+
+describe('cloak run', () => {
+  const counter = fileURLToPath(new URL('../../../contracts/build/counter-v1.wasm', import.meta.url));
+  const run = (args: string[], input: string) => {
+    const r = spawnSync(process.execPath, [CLI, 'run', ...args], { encoding: 'utf8', input });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('runs JSON lines from stdin and from --script, one answer line each, on both engines', () => {
+    const script = '{"op":"instantiate","msg":{"count":5}}\n{"op":"execute","msg":{"increment":{}}}\n{"op":"query","msg":{"get_count":{}}}\n';
+    const a = run([counter], script);
+    assert.equal(a.status, 0, a.stderr);
+    const lines = a.stdout.trim().split('\n').map((l) => JSON.parse(l) as { op: string; ok: boolean; gas_used: number; result: unknown });
+    assert.deepEqual(lines.map((l) => [l.op, l.ok]), [['instantiate', true], ['execute', true], ['query', true]]);
+    assert.deepEqual(lines[2].result, { count: 6 });
+    writeFileSync(file('script.jsonl'), script);
+    const b = run([counter, '--engine', 'v8', '--script', file('script.jsonl')], '');
+    assert.equal(b.stdout, a.stdout, 'same answers and gas on v8');
+  });
+
+  test('bad lines are answered with an error line and exit 1; bad wasm and bad options are one-line errors', () => {
+    const r = run([counter], '{"op":"instantiate","msg":{"count":1}}\nnot json\n');
+    assert.equal(r.status, 1);
+    assert.match(r.stdout.split('\n')[1], /^\{"line":2,"ok":false,"error":"not JSON: /);
+    const bad = run([file('text.wasm')], '');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^cloak run: cannot store .*text\.wasm: /);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
+    assertUsageError(run([counter, '--engine', 'jit'], ''), /--engine must be interpreter or v8/);
+    assertUsageError(run([counter, '--gas-limit', 'lots'], ''), /--gas-limit must be an integer/);
+    assertUsageError(run([counter, '--script', file('missing.jsonl')], ''), /cannot read .*missing\.jsonl: no such file/);
+    assertUsageError(run([], ''), /missing <contract\.wasm>/);
+  });
+});

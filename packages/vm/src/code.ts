@@ -48,6 +48,8 @@ export interface StoredCode {
   readonly stackLimit: number;
   /** Memory maximum written into the module, in pages. */
   readonly memoryPages: number;
+  /** The `cw_migrate_version` custom section (a decimal number; CosmWasm 2.2+), if present and valid. */
+  readonly migrateVersion?: bigint;
   /** Per-engine compiled forms, filled on first use (engine.ts). */
   readonly compiled: Map<string, unknown>;
 }
@@ -102,7 +104,11 @@ export function prepareCode(upload: Uint8Array, options: CodeOptions = {}): Stor
   if (!inst.ok) throw new VmError('static_validation', `code rejected by instrumentation: ${inst.error.message}`);
   const stack = inst.value.stack;
   if (stack === undefined) throw new Error('instrument applied no stack limit');
+  const mv = module.customs.find((c) => c.name === 'cw_migrate_version');
+  const mvText = mv === undefined ? '' : new TextDecoder().decode(mv.data);
+  const migrateVersion = /^[0-9]{1,19}$/.test(mvText) && BigInt(mvText) <= 0xffffffffffffffffn ? BigInt(mvText) : undefined;
   return {
+    ...(migrateVersion !== undefined ? { migrateVersion } : {}),
     checksum: report.checksum,
     generation: report.generation,
     report,

@@ -79,3 +79,38 @@ export function envJsonV010(env: CallEnv, sender: string, funds: readonly Coin[]
     transaction: null,
   }));
 }
+
+/**
+ * 0.11–0.13 env (`cosmwasm_vm_version_4`): block time in whole seconds plus `time_nanos`, the
+ * sub-second part; no transaction. (0.14–0.16 contracts get the 1.x env: the fields they know are the
+ * same and serde ignores the rest.)
+ */
+export function envJsonV011(env: CallEnv): Uint8Array {
+  const t = u64(env.block.timeNanos, 'block time');
+  return enc.encode(stringifyJson({
+    block: { height: u64(env.block.height, 'block height'), time: t / 1_000_000_000n, time_nanos: t % 1_000_000_000n, chain_id: env.block.chainId },
+    contract: { address: env.contract.address },
+  }));
+}
+
+/** 0.11–0.13 MessageInfo: funds are `sent_funds`. */
+export function infoJsonV011(sender: string, funds: readonly Coin[]): Uint8Array {
+  return enc.encode(stringifyJson({ sender, sent_funds: coins(funds) }));
+}
+
+/**
+ * 0.8/0.9 env: the 0.10 shape, but the sender and the contract address are canonical addresses
+ * (base64 of their bytes; spec/cosmwasm-abi.md §3.5). `canonical` turns a bech32 address into bytes.
+ */
+export function envJsonV09(env: CallEnv, sender: string, funds: readonly Coin[], canonical: (human: string) => Uint8Array): Uint8Array {
+  const b64 = (a: string) => (a === '' ? '' : Buffer.from(canonical(a)).toString('base64'));
+  return enc.encode(stringifyJson({
+    block: {
+      height: u64(env.block.height, 'block height'),
+      time: u64(env.block.timeNanos, 'block time') / 1_000_000_000n,
+      chain_id: env.block.chainId,
+    },
+    message: { sender: b64(sender), sent_funds: coins(funds) },
+    contract: { address: b64(env.contract.address) },
+  }));
+}

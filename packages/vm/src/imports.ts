@@ -209,12 +209,19 @@ function humanize(canonical: Uint8Array, prefix: string): string | { error: stri
  * (human input ≤ 256 bytes, canonical ≤ 64), 0.10 `canonicalize_address` / `humanize_address` (≤ 90
  * and ≤ 32). A user error (empty, not UTF-8, not bech32, wrong prefix, not normalised) comes back to
  * the contract as a Region holding the message; an oversized input or a destination Region too
- * small ends the call. 8,192 gas each (Secret's price). (0.9 aborted on user errors; not modelled.)
+ * small ends the call. 8,192 gas each (Secret's price). `era` 'v09' (0.8/0.9) has the 0.10 names and
+ * limits but aborts on user errors other than empty or non-UTF-8 input (spec §3.3).
  */
-export function addressImports(ctx: HostContext, era: 'v1' | 'v010', prefix = ADDRESS_PREFIX): HostFunctions {
+export function addressImports(ctx: HostContext, era: 'v1' | 'v010' | 'v09', prefix = ADDRESS_PREFIX): HostFunctions {
   const humanMax = era === 'v1' ? 256 : 90;
   const canonMax = era === 'v1' ? 64 : 32;
-  const errorRegion = (message: string) => allocateRegion(ctx, utf8.encode(message), 'address error');
+  const errorRegion = (message: string) => {
+    // 0.8/0.9 abort on the chain API's user errors (only empty and non-UTF-8 input come back).
+    if (era === 'v09' && message !== 'Input is empty' && message !== 'Input is not valid UTF-8') {
+      throw new VmError('communication', `address conversion failed: ${message}`);
+    }
+    return allocateRegion(ctx, utf8.encode(message), 'address error');
+  };
   const toCanonical = (srcPtr: number, dstPtr: number, what: string): number => {
     const input = readRegion(inst(ctx).memory(), srcPtr, humanMax, `${what} input`);
     chargeGas(ctx, SECRET_HOST_GAS.address);
@@ -231,7 +238,7 @@ export function addressImports(ctx: HostContext, era: 'v1' | 'v010', prefix = AD
     writeRegion(inst(ctx).memory(), dstPtr, utf8.encode(r), `${what} output`);
     return 0;
   };
-  if (era === 'v010') {
+  if (era !== 'v1') {
     return {
       canonicalize_address: (src: number, dst: number) => toCanonical(src, dst, 'canonicalize_address'),
       humanize_address: (src: number, dst: number) => toHuman(src, dst, 'humanize_address'),
@@ -261,4 +268,18 @@ export function messageImports(ctx: HostContext): HostFunctions {
       throw new VmError('aborted', `Aborted: ${lossy.decode(m)}`);
     },
   };
+}
+
+/** The canonical bytes of a bech32 address with `prefix`; throws a RangeError naming the problem. */
+export function canonicalAddress(human: string, prefix = ADDRESS_PREFIX): Uint8Array {
+  const r = canonicalize(utf8.encode(human), prefix);
+  if (typeof r === 'string') throw new RangeError(`invalid address "${human}": ${r}`);
+  return r;
+}
+
+/** The bech32 address with `prefix` of canonical bytes. */
+export function humanAddress(canonical: Uint8Array, prefix = ADDRESS_PREFIX): string {
+  const r = humanize(canonical, prefix);
+  if (typeof r !== 'string') throw new RangeError(r.error);
+  return r;
 }

@@ -13,3 +13,11 @@ export { envJsonV1, infoJsonV1, envJsonV010, type CallEnv, type BlockInfo, type 
 export { callRaw, parseContractResult, type ContractResult } from './calls.js';
 export { storageImports, iteratorImports, addressImports, messageImports, ADDRESS_PREFIX, MAX_ITERATORS, newHostContext, chargeGas, allocateRegion, SECRET_HOST_GAS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, MAX_DEBUG_LENGTH, type HostContext } from './imports.js';
 export { instantiateContract, ENGINES, type EngineName, type ContractInstance, type HostFunctions } from './engine.js';
+export { envJsonV011, infoJsonV011, envJsonV09 } from './env.js';
+export { canonicalAddress, humanAddress } from './imports.js';
+export { queryImports, encodeQuerierResult, MAX_QUERY_DEPTH, MAX_QUERY_REQUEST_LENGTH, type Querier, type QuerierResult } from './query.js';
+export { secretImports, SECRET_EXTRA_GAS } from './secret.js';
+export { Vm, MAX_ARGUMENT_LENGTH, type VmOptions, type CallOptions, type MessageCall, type MigrateCall, type PlainCall, type CallResult, type EntryPoint } from './vm.js';
+export { MemoryChain, ChainError, DEFAULT_CALL_GAS, decodeAnswer, type ContractInfo, type MemoryChainOptions } from './chain.js';
+export { Runner, DEFAULT_SENDER, type RunnerOptions } from './runner.js';
+export { cryptoImports, CRYPTO_GAS, CRYPTO_ERRORS, CRYPTO_LIMITS } from './crypto.js';

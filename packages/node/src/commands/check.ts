@@ -35,7 +35,7 @@ const MAX_SIZE = limits.MAX_MODULE_SIZE;
  * Reads a regular file of at most MAX_SIZE bytes. A device, pipe or huge file is refused before
  * anything is read (`cloak check /dev/zero` must not read forever).
  */
-function readContract(file: string): Uint8Array {
+export function readContract(file: string): Uint8Array {
   let fd: number;
   try {
     fd = openSync(file, 'r');

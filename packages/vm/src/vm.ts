@@ -1,0 +1,297 @@
+/**
+ * The contract VM: stored code in, one entry-point call out, for every ABI generation
+ * (spec/cosmwasm-abi.md §1, §3, §4; Secret Network's shapes in spec/secret-compute.md §4.5).
+ *
+ * Each call gets a fresh instance of the instrumented module (a trapped instance is never reused),
+ * the host imports of its generation, a write buffer over the storage it was given, and a gas limit.
+ * The call's result is one of:
+ *   - `ok`: the contract answered Ok; its writes were applied to the storage, in key order;
+ *   - `contract_error`: the contract answered Err; nothing was written;
+ *   - `vm_error`: the call stopped before the contract answered (trap, out of gas, abort, a broken
+ *     memory protocol, an unparsable result, …); nothing was written.
+ * Every result reports the gas used: wasm gas plus host-call gas, the limit itself when gas ran out.
+ * For execute, sudo and reply (Secret's "handle" calls) the per-byte part of db_write gas is
+ * refunded when the call succeeded (spec/secret-compute.md §1.4).
+ *
+ * Entry points by generation (instantiate→init and execute→handle before 0.14):
+ *   | generation      | instantiate/execute      | query       | migrate                        | result keys |
+ *   | 1.x–3.x, 0.14–16| (env, info, msg)         | (env, msg)  | (env, msg) or (env, msg, info) | ok / error  |
+ *   | 0.11–0.13       | init/handle(env,info,msg)| (env, msg)  | (env, info, msg)               | ok / error  |
+ *   | 0.8–0.10        | init/handle(env, msg)    | (msg)       | (env, msg)                     | Ok / Err    |
+ * sudo and reply exist from 0.14 on.
+ */
+import type { Generation } from '@cloak/wasm';
+import { callRaw, parseContractResult } from './calls.js';
+import { CodeStore, type CodeOptions, type StoredCode } from './code.js';
+// CRYPTO-PENDING import { cryptoImports } from './crypto.js';
+import { instantiateContract, type ContractInstance, type EngineName, type HostFunctions } from './engine.js';
+import { envJsonV010, envJsonV011, envJsonV09, envJsonV1, infoJsonV011, infoJsonV1, type CallEnv, type Coin } from './env.js';
+import { VmError } from './errors.js';
+import {
+  ADDRESS_PREFIX, addressImports, canonicalAddress, iteratorImports, messageImports, newHostContext, storageImports, type HostContext,
+} from './imports.js';
+import { stringifyJson, type JsonValue } from './json.js';
+import { MAX_RESULT_LENGTH, MAX_RESULT_LENGTH_V010 } from './limits.js';
+import { queryImports, type Querier } from './query.js';
+import { secretImports } from './secret.js';
+import { Overlay, type Change, type Storage } from './storage.js';
+
+/** Largest argument (message, env, info) written into a contract: well above any transaction the chain admits. */
+export const MAX_ARGUMENT_LENGTH = 4 * 1024 * 1024;
+
+export type EntryPoint = 'instantiate' | 'execute' | 'query' | 'migrate' | 'sudo' | 'reply';
+
+export interface VmOptions {
+  /** 'interpreter' (default: works everywhere, including the enclave's --jitless process) or 'v8'. */
+  engine?: EngineName;
+  /** Code checks, memory cap, gas schedule and limits of stored code. */
+  code?: CodeOptions;
+  /** Bech32 prefix of addresses (default `secret`). */
+  addressPrefix?: string;
+  /** Receives contract `debug` output (dropped when absent). */
+  debug?: (message: string) => void;
+}
+
+/** What every call needs. */
+export interface CallOptions {
+  env: CallEnv;
+  /** The contract's storage; written only when the call succeeds. */
+  storage: Storage;
+  /** Wasm gas available to the call. */
+  gasLimit: bigint;
+  /** Answers `query_chain`; without one every query gets `unsupported_request`. */
+  querier?: Querier;
+  /** Query nesting depth of this call: 1 for a call from the chain (default). */
+  queryDepth?: number;
+}
+
+export interface MessageCall extends CallOptions {
+  sender: string;
+  funds?: readonly Coin[];
+  /** The message JSON, as bytes. */
+  msg: Uint8Array;
+}
+
+export interface MigrateCall extends CallOptions {
+  sender: string;
+  msg: Uint8Array;
+  /** The old code's `cw_migrate_version` (2.2+ MigrateInfo), if it has one. */
+  oldMigrateVersion?: bigint;
+}
+
+export interface PlainCall extends CallOptions {
+  msg: Uint8Array;
+}
+
+/** The outcome of one call. */
+export type CallResult =
+  | {
+    kind: 'ok';
+    /** The Ok payload: a Response object, or for a query the answer's base64 string. */
+    value: JsonValue;
+    /** For a query: the answer's bytes (the decoded base64). */
+    answer?: Uint8Array;
+    gasUsed: bigint;
+    /** The writes applied, in key order (null = removed). */
+    changes: Change[];
+  }
+  | { kind: 'contract_error'; error: JsonValue; gasUsed: bigint }
+  | { kind: 'vm_error'; error: VmError; gasUsed: bigint };
+
+type ResultEra = 'v1' | 'v010';
+
+/** How a generation is called. */
+interface Abi {
+  result: ResultEra;
+  /** db_next record format and iterator imports. */
+  iterators: ResultEra;
+  addresses: 'v1' | 'v010' | 'v09';
+  env: 'v1' | 'v011' | 'v010' | 'v09';
+  names: Record<EntryPoint, string | undefined>;
+  /** instantiate/execute (and 0.11 migrate) take a MessageInfo argument. */
+  info: boolean;
+  queryEnv: boolean;
+  resultLimit: number;
+}
+
+const V1_NAMES: Record<EntryPoint, string> = { instantiate: 'instantiate', execute: 'execute', query: 'query', migrate: 'migrate', sudo: 'sudo', reply: 'reply' };
+const OLD_NAMES: Record<EntryPoint, string | undefined> = { instantiate: 'init', execute: 'handle', query: 'query', migrate: 'migrate', sudo: undefined, reply: undefined };
+
+function abiOf(gen: Generation): Abi {
+  switch (gen.id) {
+    case 'v1': case '0.16': case '0.15': case '0.14':
+      return { result: 'v1', iterators: 'v1', addresses: 'v1', env: 'v1', names: V1_NAMES, info: true, queryEnv: true, resultLimit: MAX_RESULT_LENGTH };
+    case '0.11':
+      return { result: 'v1', iterators: 'v010', addresses: 'v010', env: 'v011', names: OLD_NAMES, info: true, queryEnv: true, resultLimit: MAX_RESULT_LENGTH };
+    case '0.10':
+      return { result: 'v010', iterators: 'v010', addresses: 'v010', env: 'v010', names: OLD_NAMES, info: false, queryEnv: false, resultLimit: MAX_RESULT_LENGTH_V010 };
+    case '0.9': case '0.8':
+      return { result: 'v010', iterators: 'v010', addresses: 'v09', env: 'v09', names: OLD_NAMES, info: false, queryEnv: false, resultLimit: MAX_RESULT_LENGTH_V010 };
+  }
+}
+
+const enc = new TextEncoder();
+
+export class Vm {
+  readonly engine: EngineName;
+  readonly codes: CodeStore;
+  readonly addressPrefix: string;
+  private readonly debug: ((message: string) => void) | undefined;
+
+  constructor(options: VmOptions = {}) {
+    this.engine = options.engine ?? 'interpreter';
+    if (this.engine !== 'interpreter' && this.engine !== 'v8') throw new RangeError(`unknown engine "${String(this.engine)}" (interpreter or v8)`);
+    this.codes = new CodeStore(options.code ?? {});
+    this.addressPrefix = options.addressPrefix ?? ADDRESS_PREFIX;
+    this.debug = options.debug;
+  }
+
+  /**
+   * Stores an upload (gzip accepted): static checks, memory cap, instrumentation, cached by checksum.
+   * Throws a VmError (`invalid_upload`, `static_validation`, `instantiation`) naming what is wrong.
+   */
+  storeCode(upload: Uint8Array): StoredCode {
+    return this.codes.store(upload);
+  }
+
+  /** The entry points the code exports, by the generic names. */
+  entryPoints(code: StoredCode): EntryPoint[] {
+    const abi = abiOf(code.generation);
+    return (Object.keys(abi.names) as EntryPoint[]).filter((e) => abi.names[e] !== undefined && arity(code, abi.names[e]!) !== undefined);
+  }
+
+  instantiate(code: StoredCode, call: MessageCall): CallResult {
+    return this.run(code, 'instantiate', call, (abi, env) => this.withInfo(abi, env, call));
+  }
+
+  execute(code: StoredCode, call: MessageCall): CallResult {
+    return this.run(code, 'execute', call, (abi, env) => this.withInfo(abi, env, call));
+  }
+
+  query(code: StoredCode, call: PlainCall): CallResult {
+    return this.run(code, 'query', call, (abi, env) => (abi.queryEnv ? [env(), call.msg] : [call.msg]), true);
+  }
+
+  sudo(code: StoredCode, call: PlainCall): CallResult {
+    return this.run(code, 'sudo', call, (_abi, env) => [env(), call.msg]);
+  }
+
+  /** `reply` with the Reply JSON (`{"id":…,"result":{"ok":{…}}|{"error":"…"}}`) as bytes. */
+  reply(code: StoredCode, call: PlainCall): CallResult {
+    return this.run(code, 'reply', call, (_abi, env) => [env(), call.msg]);
+  }
+
+  /**
+   * `migrate`: (env, msg) or, for 2.2+ contracts whose export takes three parameters, (env, msg,
+   * MigrateInfo); 0.11–0.13 take (env, info, msg).
+   */
+  migrate(code: StoredCode, call: MigrateCall): CallResult {
+    return this.run(code, 'migrate', call, (abi, env, arity) => {
+      if (abi.env === 'v011') return [env(), infoJsonV011(call.sender, []), call.msg];
+      if (abi.result === 'v1' && arity === 3) {
+        const info = stringifyJson({ sender: call.sender, old_migrate_version: call.oldMigrateVersion ?? null });
+        return [env(), call.msg, enc.encode(info)];
+      }
+      return [env(), call.msg];
+    });
+  }
+
+  private withInfo(abi: Abi, env: () => Uint8Array, call: MessageCall): Uint8Array[] {
+    const funds = call.funds ?? [];
+    if (abi.env === 'v010') return [envJsonV010(call.env, call.sender, funds), call.msg];
+    if (abi.env === 'v09') return [envJsonV09(call.env, call.sender, funds, (a) => canonicalAddress(a, this.addressPrefix)), call.msg];
+    if (abi.env === 'v011') return [env(), infoJsonV011(call.sender, funds), call.msg];
+    return [env(), infoJsonV1(call.sender, funds), call.msg];
+  }
+
+  private envJson(abi: Abi, call: CallOptions): Uint8Array {
+    switch (abi.env) {
+      case 'v1': return envJsonV1(call.env);
+      case 'v011': return envJsonV011(call.env);
+      // 0.8–0.10 entry points without a sender (migrate) still get the message section, empty.
+      case 'v010': return envJsonV010(call.env, '', []);
+      case 'v09': return envJsonV09(call.env, '', [], (a) => canonicalAddress(a, this.addressPrefix));
+    }
+  }
+
+  private imports(ctx: HostContext, abi: Abi, call: CallOptions): HostFunctions {
+    return {
+      ...storageImports(ctx),
+      ...iteratorImports(ctx, abi.iterators),
+      ...addressImports(ctx, abi.addresses, this.addressPrefix),
+      ...messageImports(ctx),
+      // CRYPTO-PENDING ...cryptoImports(ctx, abi.result),
+      ...queryImports(ctx, abi.result, call.querier, call.queryDepth ?? 1),
+      ...secretImports(ctx, call.gasLimit),
+    };
+  }
+
+  private run(
+    code: StoredCode,
+    entry: EntryPoint,
+    call: CallOptions,
+    args: (abi: Abi, env: () => Uint8Array, arity: number) => Uint8Array[],
+    readOnly = false,
+  ): CallResult {
+    if (typeof call.gasLimit !== 'bigint' || call.gasLimit < 0n || call.gasLimit > 0x7fffffffffffffffn) {
+      throw new RangeError(`gasLimit must be a bigint in 0…2^63-1, got ${String(call.gasLimit)}`);
+    }
+    const depth = call.queryDepth ?? 1;
+    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`queryDepth must be an integer ≥ 1, got ${depth}`);
+    const abi = abiOf(code.generation);
+    const name = abi.names[entry];
+    const overlay = new Overlay(call.storage);
+    const ctx = newHostContext(overlay, readOnly, this.debug);
+    let inst: ContractInstance | null = null;
+    const used = (): bigint => {
+      if (inst === null) return 0n;
+      const left = inst.gasLeft;
+      return left < 0n ? call.gasLimit : call.gasLimit - left;
+    };
+    try {
+      if (name === undefined) throw new VmError('resolve', `${code.generation.cosmwasm} contracts have no ${entry} entry point`);
+      inst = instantiateContract(code, this.engine, this.imports(ctx, abi, call), call.gasLimit);
+      ctx.instance = inst;
+      const params = arity(code, name);
+      if (params === undefined || !inst.hasExport(name)) throw new VmError('resolve', `the contract does not export ${name}`);
+      const argv = args(abi, () => this.envJson(abi, call), params);
+      if (argv.length !== params) throw new VmError('resolve', `${name} takes ${params} parameters; this generation calls it with ${argv.length}`);
+      for (const [k, a] of argv.entries()) {
+        if (a.length > MAX_ARGUMENT_LENGTH) throw new VmError('limit_exceeded', `argument ${k + 1} of ${name} is ${a.length} bytes; the limit is ${MAX_ARGUMENT_LENGTH}`);
+      }
+      const bytes = callRaw(inst, name, argv, abi.resultLimit);
+      const r = parseContractResult(bytes, abi.result, name);
+      if (!r.ok) return { kind: 'contract_error', error: r.error, gasUsed: used() };
+      let answer: Uint8Array | undefined;
+      if (entry === 'query') {
+        if (typeof r.value !== 'string') throw new VmError('parse', 'query: the Ok value must be a base64 string');
+        const buf = Buffer.from(r.value, 'base64');
+        if (buf.toString('base64').replace(/=+$/, '') !== r.value.replace(/=+$/, '')) throw new VmError('parse', 'query: the Ok value is not valid base64');
+        answer = new Uint8Array(buf);
+      }
+      let gasUsed = used();
+      if (entry === 'execute' || entry === 'sudo' || entry === 'reply') gasUsed = gasUsed > ctx.pseudoGas ? gasUsed - ctx.pseudoGas : 0n;
+      const changes = overlay.changes();
+      overlay.commit();
+      return { kind: 'ok', value: r.value, ...(answer ? { answer } : {}), gasUsed, changes };
+    } catch (err) {
+      overlay.discard();
+      const error = err instanceof VmError ? err : unexpected(err);
+      return { kind: 'vm_error', error, gasUsed: error.kind === 'gas_depletion' ? call.gasLimit : used() };
+    }
+  }
+}
+
+/** Parameter count of an exported function (from the check report's `(i32, i32) -> i32`), or undefined. */
+function arity(code: StoredCode, name: string): number | undefined {
+  const e = code.report.exports.find((x) => x.name === name && x.kind === 'func');
+  const m = e?.type === undefined ? null : /^\(([^)]*)\)/.exec(e.type);
+  if (m === null) return undefined;
+  return m[1].trim() === '' ? 0 : m[1].split(',').length;
+}
+
+/** A failure that is not a VmError (a host bug, a stack overflow of the JS host) still ends only this call. */
+function unexpected(err: unknown): VmError {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return new VmError('runtime', 'call stack exhausted (host)', { cause: err });
+  return new VmError('runtime', `host failure: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
