@@ -23,7 +23,7 @@
 import type { Generation } from '@cloak/wasm';
 import { callRaw, parseContractResult } from './calls.js';
 import { CodeStore, type CodeOptions, type StoredCode } from './code.js';
-// CRYPTO-PENDING import { cryptoImports } from './crypto.js';
+import { cryptoImports } from './crypto.js';
 import { instantiateContract, type ContractInstance, type EngineName, type HostFunctions } from './engine.js';
 import { envJsonV010, envJsonV011, envJsonV09, envJsonV1, infoJsonV011, infoJsonV1, type CallEnv, type Coin } from './env.js';
 import { VmError } from './errors.js';
@@ -141,6 +141,9 @@ export class Vm {
   constructor(options: VmOptions = {}) {
     this.engine = options.engine ?? 'interpreter';
     if (this.engine !== 'interpreter' && this.engine !== 'v8') throw new RangeError(`unknown engine "${String(this.engine)}" (interpreter or v8)`);
+    if (this.engine === 'v8' && typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined') {
+      throw new TypeError('the v8 engine needs WebAssembly, which this process does not have (is it running with --jitless?); use the interpreter');
+    }
     this.codes = new CodeStore(options.code ?? {});
     this.addressPrefix = options.addressPrefix ?? ADDRESS_PREFIX;
     this.debug = options.debug;
@@ -220,7 +223,7 @@ export class Vm {
       ...iteratorImports(ctx, abi.iterators),
       ...addressImports(ctx, abi.addresses, this.addressPrefix),
       ...messageImports(ctx),
-      // CRYPTO-PENDING ...cryptoImports(ctx, abi.result),
+      ...cryptoImports(ctx, abi.result),
       ...queryImports(ctx, abi.result, call.querier, call.queryDepth ?? 1),
       ...secretImports(ctx, call.gasLimit),
     };
