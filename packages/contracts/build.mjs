@@ -426,6 +426,49 @@ function generatedWats() {
 }
 
 // ------------------------------------------------------------------------------------------------
+// The other AssemblyScript contracts (assembly/<name>.ts): the exact exports and imports each must
+// have (checkContract compares them as sets), and the checker's generation id.
+
+const V1_BASE_EXPORTS = ['interface_version_8', 'allocate', 'deallocate', 'memory'];
+const V010_BASE_EXPORTS = ['cosmwasm_vm_version_3', 'allocate', 'deallocate', 'memory'];
+const env = (...names) => names.map((n) => `env.${n}`);
+
+const AS_CONTRACTS = [
+  {
+    name: 'token-v1', generation: 'v1',
+    exports: [...V1_BASE_EXPORTS, 'instantiate', 'execute', 'query'],
+    imports: env('db_read', 'db_write', 'db_remove', 'addr_validate', 'addr_canonicalize', 'addr_humanize'),
+    notes: 'ERC20-style token (transfer, approve, transfer_from, burn, mint; balance, allowance, token_info, minter queries); scenarios/token-v1.jsonl',
+  },
+  {
+    name: 'token-v010', generation: '0.10',
+    exports: [...V010_BASE_EXPORTS, 'init', 'handle', 'query'],
+    imports: env('db_read', 'db_write', 'db_remove', 'canonicalize_address', 'humanize_address'),
+    notes: 'the same token for 0.10 (init/handle/query, StdError results); scenarios/token-v010.jsonl',
+  },
+  {
+    name: 'kitchen-sink-v1', generation: 'v1',
+    exports: [...V1_BASE_EXPORTS, 'instantiate', 'execute', 'query', 'sudo', 'migrate', 'reply', 'requires_iterator'],
+    // Every 1.x import plus Secret's extras (all but dcap_quote_verify, whose signature is unpublished).
+    imports: env(
+      'db_read', 'db_write', 'db_remove', 'db_scan', 'db_next', 'db_next_key', 'db_next_value',
+      'addr_validate', 'addr_canonicalize', 'addr_humanize', 'debug', 'abort', 'query_chain',
+      'secp256k1_verify', 'secp256k1_recover_pubkey', 'secp256r1_verify', 'secp256r1_recover_pubkey',
+      'ed25519_verify', 'ed25519_batch_verify',
+      'bls12_381_aggregate_g1', 'bls12_381_aggregate_g2', 'bls12_381_pairing_equality', 'bls12_381_hash_to_g1', 'bls12_381_hash_to_g2',
+      'secp256k1_sign', 'ed25519_sign', 'check_gas', 'gas_evaporate', 'debug_print',
+    ),
+    notes: 'one message per host import and per VM error path; the catalogue is the header comment of the source',
+  },
+  {
+    name: 'cpu-v1', generation: 'v1',
+    exports: [...V1_BASE_EXPORTS, 'instantiate', 'execute', 'query'],
+    imports: [],
+    notes: 'CPU benchmark, no imports: {"work":{"rounds":N}} = N rounds of a SHA-256 chain over 64 bytes, in wasm',
+  },
+];
+
+// ------------------------------------------------------------------------------------------------
 // What each hand-written WAT file is expected to do (its header comment says why).
 
 const WAT_EXPECT = {
@@ -636,6 +679,14 @@ async function main() {
     imports: ['env.db_read', 'env.db_write', 'env.canonicalize_address'],
   });
   emit('counter-v010.wasm', v010, { generation: '0.10', expect: 'accept', rules: [], source: 'assembly/counter-v010.ts' });
+
+  for (const c of AS_CONTRACTS) {
+    const bytes = await compileAS(`assembly/${c.name}.ts`, AS_MVP);
+    checkContract(`${c.name}.wasm`, bytes, { exports: c.exports, imports: c.imports });
+    emit(`${c.name}.wasm`, bytes, {
+      generation: c.generation, expect: 'accept', rules: [], source: `assembly/${c.name}.ts`, ...(c.notes ? { notes: c.notes } : {}),
+    });
+  }
 
   // 2. WAT modules.
   const watFiles = readdirSync('wat').filter((f) => f.endsWith('.wat')).sort();

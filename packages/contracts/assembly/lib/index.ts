@@ -11,3 +11,6 @@ export * from "./api";
 export * from "./json";
 export * from "./base64";
 export * from "./response";
+// Not re-exported here, import them directly: "./lib/msg" (message reading with serde's error texts),
+// "./lib/u128" (Uint128), "./lib/hex", "./lib/sha256". Re-exporting would compile them (and their
+// static data and class ids) into every contract, changing the bytes of contracts that never use them.

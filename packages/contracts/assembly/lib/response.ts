@@ -155,3 +155,26 @@ export function notFoundV010(kind: string): usize {
   e.str("}}");
   return errV010(e.bytes());
 }
+
+/**
+ * The general 1.x Response: `{"ok":{"messages":<messages>,"attributes":<attributes>,"events":<events>,
+ * "data":<b64|null>}}` with the three lists given as JSON text (e.g. SubMsgs built by the contract).
+ */
+export function okResponseV1Raw(messages: Bytes, attributes: Bytes, events: Bytes, data: Bytes | null): usize {
+  const out = new Buf(messages.len + attributes.len + events.len + (data == null ? 0 : data.len * 2) + 64);
+  out.str("{\"ok\":{\"messages\":").append(messages);
+  out.str(",\"attributes\":").append(attributes);
+  out.str(",\"events\":").append(events);
+  out.str(",\"data\":");
+  if (data == null) out.str("null");
+  else { out.byte(34); base64Encode(out, data); out.byte(34); }
+  out.str("}}");
+  return done(out);
+}
+
+/** An attribute list as JSON text (for okResponseV1Raw). */
+export function attrsJson(attrs: Attrs): Bytes {
+  const out = new Buf(64);
+  attrs.write(out);
+  return out.bytes();
+}
