@@ -14,8 +14,9 @@ import os from 'node:os';
 import { printTable } from './harness.js';
 import { wasmSuite, MissingInput } from './wasm.js';
 import { interpreterSuite } from './interpreter.js';
+import { vmSuite } from './vm.js';
 
-const SUITES = [wasmSuite, interpreterSuite];
+const SUITES = [wasmSuite, interpreterSuite, vmSuite];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

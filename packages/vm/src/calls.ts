@@ -54,3 +54,55 @@ export function parseContractResult(bytes: Uint8Array, era: 'v1' | 'v010', what:
   if (era === 'v1' && typeof e !== 'string') throw new VmError('parse', `${what}: "error" must be a string`);
   return { ok: false, error: e };
 }
+
+type Obj = { [k: string]: JsonValue };
+const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: JsonValue | undefined) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+const REPLY_ON = ['always', 'error', 'success', 'never'];
+
+/**
+ * Checks the shape of an Ok Response the way the typed deserialisation of CosmWasm's VM and Secret's
+ * enclave would reject it (spec/cosmwasm-abi.md §3.5, §4.5): an object whose present fields have the
+ * right types (`messages` an array of SubMsgs from 0.14 on, of message objects before; `attributes` /
+ * 0.10's `log` an array of `{key, value}` strings, Secret's optional `encrypted` flag allowed;
+ * `events` an array of `{type, attributes}`; `data` null or base64). Unknown fields are ignored, as
+ * serde does. What the messages mean is the chain's business, not checked here.
+ */
+export function checkResponse(value: JsonValue, subMessages: boolean, what: string): void {
+  const fail = (path: string, want: string): never => {
+    throw new VmError('parse', `${what}: invalid Response: ${path} must be ${want}`);
+  };
+  if (!isObj(value)) fail('the Ok value', 'an object');
+  const r = value as Obj;
+  const attrs = (v: JsonValue | undefined, path: string) => {
+    if (v === undefined) return;
+    if (!Array.isArray(v)) fail(path, 'an array');
+    (v as JsonValue[]).forEach((a, i) => {
+      if (!isObj(a) || typeof a.key !== 'string' || typeof a.value !== 'string') fail(`${path}[${i}]`, 'an object with string "key" and "value"');
+      if ((a as Obj).encrypted !== undefined && typeof (a as Obj).encrypted !== 'boolean') fail(`${path}[${i}].encrypted`, 'a boolean');
+    });
+  };
+  if (r.messages !== undefined) {
+    if (!Array.isArray(r.messages)) fail('messages', 'an array');
+    (r.messages as JsonValue[]).forEach((m, i) => {
+      if (!isObj(m)) fail(`messages[${i}]`, 'an object');
+      if (!subMessages) return;
+      const sm = m as Obj;
+      if (!isInt(sm.id)) fail(`messages[${i}].id`, 'a u64');
+      if (!isObj(sm.msg)) fail(`messages[${i}].msg`, 'a message object');
+      if (typeof sm.reply_on !== 'string' || !REPLY_ON.includes(sm.reply_on)) fail(`messages[${i}].reply_on`, `one of ${REPLY_ON.join(', ')}`);
+      if (sm.gas_limit !== undefined && sm.gas_limit !== null && !isInt(sm.gas_limit)) fail(`messages[${i}].gas_limit`, 'null or a u64');
+    });
+  }
+  attrs(r.attributes, 'attributes');
+  attrs(r.log, 'log');
+  if (r.events !== undefined) {
+    if (!Array.isArray(r.events)) fail('events', 'an array');
+    (r.events as JsonValue[]).forEach((e, i) => {
+      if (!isObj(e) || typeof e.type !== 'string') fail(`events[${i}]`, 'an object with a string "type"');
+      attrs((e as Obj).attributes ?? [], `events[${i}].attributes`);
+    });
+  }
+  if (r.data !== undefined && r.data !== null && (typeof r.data !== 'string' || !BASE64.test(r.data))) fail('data', 'null or a base64 string');
+}

@@ -105,6 +105,11 @@ export class MemoryChain {
     return c;
   }
 
+  /** Every contract, in order of instantiation. */
+  allContracts(): ContractInfo[] {
+    return [...this.contracts.values()];
+  }
+
   balance(address: string, denom: string): bigint {
     return this.balances.get(address)?.get(denom) ?? 0n;
   }

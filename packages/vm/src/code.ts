@@ -48,6 +48,14 @@ export interface StoredCode {
   readonly stackLimit: number;
   /** Memory maximum written into the module, in pages. */
   readonly memoryPages: number;
+  /**
+   * Export names of every mutable global of the instrumented module (the contract's own, exported by
+   * prepareCode, and the instrumentation's): with the memory image, the whole state an instance can
+   * change when the module has no bulk-memory instructions (so no dropped segments, no table writes).
+   */
+  readonly mutableGlobals: readonly string[];
+  /** An instance can be restored to its fresh state after a call (no bulk-memory instructions). */
+  readonly resettable: boolean;
   /** The `cw_migrate_version` custom section (a decimal number; CosmWasm 2.2+), if present and valid. */
   readonly migrateVersion?: bigint;
   /** Per-engine compiled forms, filled on first use (engine.ts). */
@@ -95,7 +103,27 @@ export function prepareCode(upload: Uint8Array, options: CodeOptions = {}): Stor
   if (mem.min > pages) {
     throw new VmError('instantiation', `the contract asks for ${mem.min} pages of initial memory (${(mem.min * PAGE) / 1048576} MiB); the limit is ${pages} pages (${(pages * PAGE) / 1048576} MiB)`);
   }
-  const capped = { ...module, memories: [{ min: mem.min, max: mem.max === undefined ? pages : Math.min(mem.max, pages) }] };
+  // Export every mutable global the contract defines (under a name that cannot clash), so that the
+  // engines can read and restore it: what lets an instance be reset to its fresh state.
+  const exports = [...module.exports];
+  const names = new Set(exports.map((e) => e.name));
+  const importedGlobals = module.imports.filter((i) => i.desc.kind === 'global').length;
+  const ownGlobals: string[] = [];
+  module.globals.forEach((g, i) => {
+    if (!g.type.mutable) return;
+    const index = importedGlobals + i;
+    const known = exports.find((e) => e.kind === 'global' && e.index === index);
+    if (known !== undefined) {
+      ownGlobals.push(known.name);
+      return;
+    }
+    let name = `cloak_global_${index}`;
+    while (names.has(name)) name = `_${name}`;
+    names.add(name);
+    exports.push({ name, kind: 'global', index });
+    ownGlobals.push(name);
+  });
+  const capped = { ...module, exports, memories: [{ min: mem.min, max: mem.max === undefined ? pages : Math.min(mem.max, pages) }] };
   const inst = instrument({ module: capped, info }, {
     ...(options.schedule ? { schedule: options.schedule } : {}),
     ...(options.stackLimit !== undefined ? { stackLimit: options.stackLimit } : {}),
@@ -118,6 +146,8 @@ export function prepareCode(upload: Uint8Array, options: CodeOptions = {}): Stor
     stackHeightExport: stack.heightExport,
     stackLimit: stack.limit,
     memoryPages: pages,
+    mutableGlobals: [...ownGlobals, inst.value.gas.leftExport, inst.value.gas.exhaustedExport, stack.heightExport],
+    resettable: !report.bulkMemory,
     compiled: new Map(),
   };
 }

@@ -32,6 +32,19 @@ export interface ContractInstance {
   memory(): Uint8Array;
   /** Gas left in the instrumented module's budget. */
   gasLeft: bigint;
+  /** The instance's state: memory bytes and the values of `code.mutableGlobals` (take it fresh). */
+  snapshot(): InstanceState;
+  /**
+   * Puts the instance back in `state`; false (and nothing done) when it cannot be: its memory grew.
+   * Only for codes that are `resettable`.
+   */
+  restore(state: InstanceState): boolean;
+}
+
+/** Everything a call can change in an instance of a resettable code. */
+export interface InstanceState {
+  readonly memory: Uint8Array;
+  readonly globals: readonly (number | bigint)[];
 }
 
 interface V8Like {
@@ -109,6 +122,18 @@ class InterpreterInstance implements ContractInstance {
     if (m === null) throw new VmError('resolve', 'the contract has no memory');
     return new Uint8Array(m.buffer);
   }
+
+  snapshot(): InstanceState {
+    return { memory: this.memory().slice(), globals: this.code.mutableGlobals.map((g) => this.inst.getGlobal(g)) };
+  }
+
+  restore(state: InstanceState): boolean {
+    const m = this.memory();
+    if (m.length !== state.memory.length) return false;
+    m.set(state.memory);
+    this.code.mutableGlobals.forEach((g, i) => this.inst.setGlobal(g, state.globals[i]));
+    return true;
+  }
 }
 
 class V8Instance implements ContractInstance {
@@ -161,5 +186,19 @@ class V8Instance implements ContractInstance {
     const m = this.ex.memory as { buffer: ArrayBuffer } | undefined;
     if (m === undefined) throw new VmError('resolve', 'the contract has no memory');
     return new Uint8Array(m.buffer);
+  }
+
+  snapshot(): InstanceState {
+    return { memory: this.memory().slice(), globals: this.code.mutableGlobals.map((g) => this.ex[g].value as number | bigint) };
+  }
+
+  restore(state: InstanceState): boolean {
+    const m = this.memory();
+    if (m.length !== state.memory.length) return false;
+    m.set(state.memory);
+    this.code.mutableGlobals.forEach((g, i) => {
+      this.ex[g].value = state.globals[i];
+    });
+    return true;
   }
 }

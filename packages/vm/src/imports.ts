@@ -13,6 +13,7 @@ import { bech32 } from '@scure/base';
 import type { ContractInstance, HostFunctions } from './engine.js';
 import { VmError } from './errors.js';
 import { readRegion, writeRegion } from './region.js';
+import type { Querier } from './query.js';
 import type { Storage } from './storage.js';
 
 export const MAX_KEY_LENGTH = 64 * 1024;
@@ -38,15 +39,25 @@ export interface HostContext {
   /** query: storage writes abort. */
   readOnly: boolean;
   /** Receives `debug` messages (lossy UTF-8); absent: they are dropped. */
-  debug?: (message: string) => void;
+  debug: ((message: string) => void) | undefined;
   /** Per-value-byte write gas charged so far (Secret refunds it after execute). */
   pseudoGas: bigint;
   /** Open iterators by id (ids 1, 2, 3, … in order of creation: the contract sees them). */
   iterators: Map<number, { records: [Uint8Array, Uint8Array][]; next: number }>;
+  /** The call's gas limit (what `check_gas` measures from). */
+  gasLimit: bigint;
+  /** Answers `query_chain` (none: every request is unsupported). */
+  querier: Querier | undefined;
+  /** Query nesting depth of the call: 1 at the top. */
+  queryDepth: number;
 }
 
+/**
+ * A context for one call. The import functions read its fields when they run, never before, so
+ * one context (and one import object) can serve call after call, its fields swapped per call.
+ */
 export function newHostContext(storage: Storage, readOnly: boolean, debug?: (m: string) => void): HostContext {
-  return { instance: null, storage, readOnly, pseudoGas: 0n, iterators: new Map(), ...(debug ? { debug } : {}) };
+  return { instance: null, storage, readOnly, pseudoGas: 0n, iterators: new Map(), debug, gasLimit: 0n, querier: undefined, queryDepth: 1 };
 }
 
 function inst(ctx: HostContext): ContractInstance {

@@ -17,7 +17,40 @@ export class JsonError extends Error {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses UTF-8 bytes (invalid UTF-8 is a JsonError at offset 0) or a string. */
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function invalidUtf8At(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // Sequence length and the allowed range of the second byte (no overlongs, surrogates, > U+10FFFF).
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k < n; k++) {
+      const d = b[i + k];
+      if (d === undefined) return i;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
+    }
+    i += n;
+  }
+  return -1;
+}
+
+/** Parses UTF-8 bytes (invalid UTF-8 is a JsonError at the offending sequence) or a string. */
 export function parseJson(input: Uint8Array | string): JsonValue {
   let text: string;
   if (typeof input === 'string') text = input;
@@ -25,7 +58,7 @@ export function parseJson(input: Uint8Array | string): JsonValue {
     try {
       text = decoder.decode(input);
     } catch {
-      throw new JsonError('invalid UTF-8', 0);
+      throw new JsonError('invalid UTF-8', Math.max(0, invalidUtf8At(input)));
     }
   }
   const p = new Parser(text);

@@ -72,10 +72,10 @@ export function encodeQuerierResult(r: QuerierResult, era: 'v1' | 'v010'): Uint8
 }
 
 /**
- * `query_chain` for a call at `depth` (1 = top level) in the given result era. Without a querier every
- * request answers `unsupported_request`.
+ * `query_chain` in the given result era, for a call at `ctx.queryDepth` (1 = top level) asking
+ * `ctx.querier`. Without a querier every request answers `unsupported_request`.
  */
-export function queryImports(ctx: HostContext, era: 'v1' | 'v010', querier: Querier | undefined, depth: number): HostFunctions {
+export function queryImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctions {
   return {
     query_chain(requestPtr: number): number {
       const inst = ctx.instance;
@@ -91,6 +91,7 @@ export function queryImports(ctx: HostContext, era: 'v1' | 'v010', querier: Quer
         return allocateRegion(ctx, encodeQuerierResult({ systemError: sys }, era), 'query_chain response');
       }
       let result: QuerierResult;
+      const { querier, queryDepth: depth } = ctx;
       if (depth + 1 >= MAX_QUERY_DEPTH) {
         result = { systemError: { exceeded_recursion_limit: {} } };
       } else if (querier === undefined) {

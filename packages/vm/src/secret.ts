@@ -15,13 +15,13 @@ export const SECRET_EXTRA_GAS = {
   evaporateMinimum: 8_000n,
 } as const;
 
-export function secretImports(ctx: HostContext, gasLimit: bigint): HostFunctions {
+export function secretImports(ctx: HostContext): HostFunctions {
   const { debug } = messageImports(ctx);
   return {
     check_gas(): bigint {
       chargeGas(ctx, SECRET_EXTRA_GAS.checkGas);
       const left = ctx.instance!.gasLeft;
-      return (gasLimit - left) / 1000n;
+      return (ctx.gasLimit - left) / 1000n;
     },
     gas_evaporate(n: number): number {
       const want = BigInt(n >>> 0) * SECRET_EXTRA_GAS.evaporatePerUnit;

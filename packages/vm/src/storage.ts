@@ -26,17 +26,14 @@ export interface Storage {
   range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][];
 }
 
-/** A key as a string whose UTF-16 units are its bytes: string order is then byte order. */
+/** A key as a string whose UTF-16 units are its bytes (latin1): string order is then byte order. */
 function toStr(key: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < key.length; i += 4096) s += String.fromCharCode(...key.subarray(i, i + 4096));
-  return s;
+  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
 }
 
 function fromStr(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  const b = Buffer.from(s, 'latin1');
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
 /** Index of the first element of sorted `keys` that is ≥ k. */

@@ -2,8 +2,12 @@
  * The contract VM: stored code in, one entry-point call out, for every ABI generation
  * (spec/cosmwasm-abi.md §1, §3, §4; Secret Network's shapes in spec/secret-compute.md §4.5).
  *
- * Each call gets a fresh instance of the instrumented module (a trapped instance is never reused),
- * the host imports of its generation, a write buffer over the storage it was given, and a gas limit.
+ * Each call gets an instance of the instrumented module in its fresh state, the host imports of its
+ * generation, a write buffer over the storage it was given, and a gas limit. "Fresh state" is either a
+ * new instance or one that ran a call to its end and was restored byte for byte (memory, size, every
+ * mutable global) to the state it had when new: for modules without bulk-memory instructions that is
+ * everything an instance can change, and restoring costs a memory copy where V8 needs ~60 µs to make
+ * an instance. An instance that trapped, failed or grew its memory is dropped, never reused.
  * The call's result is one of:
  *   - `ok`: the contract answered Ok; its writes were applied to the storage, in key order;
  *   - `contract_error`: the contract answered Err; nothing was written;
@@ -21,10 +25,10 @@
  * sudo and reply exist from 0.14 on.
  */
 import type { Generation } from '@cloak/wasm';
-import { callRaw, parseContractResult } from './calls.js';
+import { callRaw, checkResponse, parseContractResult } from './calls.js';
 import { CodeStore, type CodeOptions, type StoredCode } from './code.js';
 import { cryptoImports } from './crypto.js';
-import { instantiateContract, type ContractInstance, type EngineName, type HostFunctions } from './engine.js';
+import { instantiateContract, type ContractInstance, type EngineName, type HostFunctions, type InstanceState } from './engine.js';
 import { envJsonV010, envJsonV011, envJsonV09, envJsonV1, infoJsonV011, infoJsonV1, type CallEnv, type Coin } from './env.js';
 import { VmError } from './errors.js';
 import {
@@ -34,7 +38,10 @@ import { stringifyJson, type JsonValue } from './json.js';
 import { MAX_RESULT_LENGTH, MAX_RESULT_LENGTH_V010 } from './limits.js';
 import { queryImports, type Querier } from './query.js';
 import { secretImports } from './secret.js';
-import { Overlay, type Change, type Storage } from './storage.js';
+import { MemoryStorage, Overlay, type Change, type Storage } from './storage.js';
+
+/** Restored instances kept per code for later calls. */
+const MAX_IDLE_INSTANCES = 4;
 
 /** Largest argument (message, env, info) written into a contract: well above any transaction the chain admits. */
 export const MAX_ARGUMENT_LENGTH = 4 * 1024 * 1024;
@@ -112,6 +119,8 @@ interface Abi {
   info: boolean;
   queryEnv: boolean;
   resultLimit: number;
+  /** Response messages are SubMsgs (0.14 on) rather than plain messages. */
+  subMessages: boolean;
 }
 
 const V1_NAMES: Record<EntryPoint, string> = { instantiate: 'instantiate', execute: 'execute', query: 'query', migrate: 'migrate', sudo: 'sudo', reply: 'reply' };
@@ -120,13 +129,13 @@ const OLD_NAMES: Record<EntryPoint, string | undefined> = { instantiate: 'init',
 function abiOf(gen: Generation): Abi {
   switch (gen.id) {
     case 'v1': case '0.16': case '0.15': case '0.14':
-      return { result: 'v1', iterators: 'v1', addresses: 'v1', env: 'v1', names: V1_NAMES, info: true, queryEnv: true, resultLimit: MAX_RESULT_LENGTH };
+      return { result: 'v1', iterators: 'v1', addresses: 'v1', env: 'v1', names: V1_NAMES, info: true, queryEnv: true, resultLimit: MAX_RESULT_LENGTH, subMessages: true };
     case '0.11':
-      return { result: 'v1', iterators: 'v010', addresses: 'v010', env: 'v011', names: OLD_NAMES, info: true, queryEnv: true, resultLimit: MAX_RESULT_LENGTH };
+      return { result: 'v1', iterators: 'v010', addresses: 'v010', env: 'v011', names: OLD_NAMES, info: true, queryEnv: true, resultLimit: MAX_RESULT_LENGTH, subMessages: false };
     case '0.10':
-      return { result: 'v010', iterators: 'v010', addresses: 'v010', env: 'v010', names: OLD_NAMES, info: false, queryEnv: false, resultLimit: MAX_RESULT_LENGTH_V010 };
+      return { result: 'v010', iterators: 'v010', addresses: 'v010', env: 'v010', names: OLD_NAMES, info: false, queryEnv: false, resultLimit: MAX_RESULT_LENGTH_V010, subMessages: false };
     case '0.9': case '0.8':
-      return { result: 'v010', iterators: 'v010', addresses: 'v09', env: 'v09', names: OLD_NAMES, info: false, queryEnv: false, resultLimit: MAX_RESULT_LENGTH_V010 };
+      return { result: 'v010', iterators: 'v010', addresses: 'v09', env: 'v09', names: OLD_NAMES, info: false, queryEnv: false, resultLimit: MAX_RESULT_LENGTH_V010, subMessages: false };
   }
 }
 
@@ -136,7 +145,11 @@ export class Vm {
   readonly engine: EngineName;
   readonly codes: CodeStore;
   readonly addressPrefix: string;
-  private readonly debug: ((message: string) => void) | undefined;
+  /** The context every import function of this Vm reads: set per call, saved around nested calls. */
+  private readonly ctx: HostContext;
+  private readonly importObjects = new Map<string, HostFunctions>();
+  /** Per code: the fresh state of its instances, and instances restored to it, ready for a call. */
+  private readonly pools = new WeakMap<StoredCode, { fresh: InstanceState; idle: ContractInstance[] }>();
 
   constructor(options: VmOptions = {}) {
     this.engine = options.engine ?? 'interpreter';
@@ -146,7 +159,7 @@ export class Vm {
     }
     this.codes = new CodeStore(options.code ?? {});
     this.addressPrefix = options.addressPrefix ?? ADDRESS_PREFIX;
-    this.debug = options.debug;
+    this.ctx = newHostContext(new MemoryStorage(), true, options.debug);
   }
 
   /**
@@ -217,16 +230,52 @@ export class Vm {
     }
   }
 
-  private imports(ctx: HostContext, abi: Abi, call: CallOptions): HostFunctions {
-    return {
-      ...storageImports(ctx),
-      ...iteratorImports(ctx, abi.iterators),
-      ...addressImports(ctx, abi.addresses, this.addressPrefix),
-      ...messageImports(ctx),
-      ...cryptoImports(ctx, abi.result),
-      ...queryImports(ctx, abi.result, call.querier, call.queryDepth ?? 1),
-      ...secretImports(ctx, call.gasLimit),
-    };
+  /**
+   * The import object of a generation's calls. One per Vm and ABI: its functions read the Vm's one
+   * HostContext, whose fields each call sets (and a nested call saves and restores), so instances
+   * made with it can be kept and reused.
+   */
+  private importsFor(abi: Abi): HostFunctions {
+    const key = `${abi.iterators}/${abi.addresses}/${abi.result}`;
+    let env = this.importObjects.get(key);
+    if (env === undefined) {
+      const ctx = this.ctx;
+      env = {
+        ...storageImports(ctx),
+        ...iteratorImports(ctx, abi.iterators),
+        ...addressImports(ctx, abi.addresses, this.addressPrefix),
+        ...messageImports(ctx),
+        ...cryptoImports(ctx, abi.result),
+        ...queryImports(ctx, abi.result),
+        ...secretImports(ctx),
+      };
+      this.importObjects.set(key, env);
+    }
+    return env;
+  }
+
+  /**
+   * An instance of `code` in its fresh state: a new one, or one that ran an earlier call to its end
+   * and was restored to the state it had when new (memory bytes and every mutable global: all an
+   * instance of a module without bulk-memory instructions can change). Instances that trapped,
+   * failed or grew their memory are dropped, never reused.
+   */
+  private acquire(code: StoredCode, abi: Abi, gas: bigint): ContractInstance {
+    const pool = this.pools.get(code);
+    const idle = pool?.idle.pop();
+    if (idle !== undefined) {
+      idle.gasLeft = gas;
+      return idle;
+    }
+    const inst = instantiateContract(code, this.engine, this.importsFor(abi), gas);
+    if (code.resettable && pool === undefined) this.pools.set(code, { fresh: inst.snapshot(), idle: [] });
+    return inst;
+  }
+
+  private release(code: StoredCode, inst: ContractInstance): void {
+    const pool = this.pools.get(code);
+    if (pool === undefined || pool.idle.length >= MAX_IDLE_INSTANCES) return;
+    if (inst.restore(pool.fresh)) pool.idle.push(inst);
   }
 
   private run(
@@ -244,8 +293,14 @@ export class Vm {
     const abi = abiOf(code.generation);
     const name = abi.names[entry];
     const overlay = new Overlay(call.storage);
-    const ctx = newHostContext(overlay, readOnly, this.debug);
+    const ctx = this.ctx;
+    const outer = { ...ctx };
+    Object.assign(ctx, {
+      instance: null, storage: overlay, readOnly, pseudoGas: 0n, iterators: new Map(),
+      gasLimit: call.gasLimit, querier: call.querier, queryDepth: depth,
+    });
     let inst: ContractInstance | null = null;
+    let reusable = false;
     const used = (): bigint => {
       if (inst === null) return 0n;
       const left = inst.gasLeft;
@@ -253,24 +308,30 @@ export class Vm {
     };
     try {
       if (name === undefined) throw new VmError('resolve', `${code.generation.cosmwasm} contracts have no ${entry} entry point`);
-      inst = instantiateContract(code, this.engine, this.imports(ctx, abi, call), call.gasLimit);
-      ctx.instance = inst;
       const params = arity(code, name);
-      if (params === undefined || !inst.hasExport(name)) throw new VmError('resolve', `the contract does not export ${name}`);
+      if (params === undefined) throw new VmError('resolve', `the contract does not export ${name}`);
       const argv = args(abi, () => this.envJson(abi, call), params);
       if (argv.length !== params) throw new VmError('resolve', `${name} takes ${params} parameters; this generation calls it with ${argv.length}`);
       for (const [k, a] of argv.entries()) {
         if (a.length > MAX_ARGUMENT_LENGTH) throw new VmError('limit_exceeded', `argument ${k + 1} of ${name} is ${a.length} bytes; the limit is ${MAX_ARGUMENT_LENGTH}`);
       }
+      inst = this.acquire(code, abi, call.gasLimit);
+      ctx.instance = inst;
       const bytes = callRaw(inst, name, argv, abi.resultLimit);
+      reusable = true;
       const r = parseContractResult(bytes, abi.result, name);
-      if (!r.ok) return { kind: 'contract_error', error: r.error, gasUsed: used() };
+      if (!r.ok) {
+        overlay.discard();
+        return { kind: 'contract_error', error: r.error, gasUsed: used() };
+      }
       let answer: Uint8Array | undefined;
       if (entry === 'query') {
         if (typeof r.value !== 'string') throw new VmError('parse', 'query: the Ok value must be a base64 string');
         const buf = Buffer.from(r.value, 'base64');
         if (buf.toString('base64').replace(/=+$/, '') !== r.value.replace(/=+$/, '')) throw new VmError('parse', 'query: the Ok value is not valid base64');
         answer = new Uint8Array(buf);
+      } else {
+        checkResponse(r.value, abi.subMessages, name);
       }
       let gasUsed = used();
       if (entry === 'execute' || entry === 'sudo' || entry === 'reply') gasUsed = gasUsed > ctx.pseudoGas ? gasUsed - ctx.pseudoGas : 0n;
@@ -281,6 +342,9 @@ export class Vm {
       overlay.discard();
       const error = err instanceof VmError ? err : unexpected(err);
       return { kind: 'vm_error', error, gasUsed: error.kind === 'gas_depletion' ? call.gasLimit : used() };
+    } finally {
+      Object.assign(ctx, outer);
+      if (inst !== null && reusable) this.release(code, inst);
     }
   }
 }

@@ -14,7 +14,7 @@ test('integers beyond 2^53 stay exact; safe ones are numbers', () => {
 });
 
 test('strict parsing: each error says what and where (byte offset)', () => {
-  const bad = (text: string | Uint8Array, re: RegExp) => assert.throws(() => parseJson(text), (e: unknown) => e instanceof JsonError && re.test(e.message), String(text));
+  const bad = (text: string | Uint8Array, re: RegExp, what = String(text)) => assert.throws(() => parseJson(text), (e: unknown) => e instanceof JsonError && re.test(e.message), what);
   bad('{"a":1,}', /expected a string key at byte 7/);
   bad('[1,2', /expected ',' or ']' at byte 4/);
   bad('{"a":1,"a":2}', /duplicate key "a" at byte 7/);
@@ -22,7 +22,10 @@ test('strict parsing: each error says what and where (byte offset)', () => {
   bad('"\u0001"', /control character in string at byte 1/);
   bad('tru', /invalid literal \(expected true\) at byte 0/);
   bad('{} x', /unexpected data after the JSON value at byte 3/);
-  bad(new Uint8Array([0x22, 0xff, 0x22]), /invalid UTF-8 at byte 0/);
+  bad(new Uint8Array([0x22, 0xff, 0x22]), /invalid UTF-8 at byte 1/);
+  bad(new Uint8Array([0x22, 0x61, 0xc3, 0xa9, 0xe0, 0x80, 0x80, 0x22]), /invalid UTF-8 at byte 4/, 'an overlong sequence');
+  bad(new Uint8Array([0x22, 0xed, 0xa0, 0x80, 0x22]), /invalid UTF-8 at byte 1/, 'a surrogate');
+  bad(new Uint8Array([0x22, 0x61, 0xf0, 0x9f, 0x98]), /invalid UTF-8 at byte 2/, 'a truncated sequence');
   bad('[' .repeat(200) + ']'.repeat(200), /nesting deeper than 128/);
   bad('', /unexpected end of JSON at byte 0/);
 });

@@ -289,3 +289,41 @@ test('0.6/0.7 contracts are refused with "not supported"', () => {
   (e: unknown) => e instanceof VmError && e.kind === 'static_validation' && /0\.6\/0\.7 is not supported/.test(e.message));
 });
 
+
+test('reused instances are indistinguishable from fresh ones: memory, globals, size; grown or trapped ones are dropped', () => {
+  // execute: bumps a mutable global and a memory cell, stores both (key "a0"), optionally grows memory
+  // (msg byte 0 = 'g') or traps (msg byte 0 = 't').
+  const src = `(module (import "env" "db_write" (func $db_write (param i32 i32)))
+    (memory (export "memory") 1) (func (export "interface_version_8")) ${bumpAllocator(16384)}
+    (global $n (mut i32) (i32.const 40))
+    ${blob(64, 'a0')} ${blob(4096, '{"ok":{"messages":[],"attributes":[],"events":[],"data":null}}')}
+    (data (i32.const 200) "\\00\\01\\00\\00\\08\\00\\00\\00\\08\\00\\00\\00")
+    (func (export "instantiate") (param i32 i32 i32) (result i32) (i32.const 4096))
+    (func (export "execute") (param i32) (param i32) (param $msg i32) (result i32) (local $first i32)
+      (global.set $n (i32.add (global.get $n) (i32.const 1)))
+      (i32.store (i32.const 260) (i32.add (i32.load (i32.const 260)) (i32.const 1)))
+      (i32.store (i32.const 256) (global.get $n))
+      (call $db_write (i32.const 64) (i32.const 200))
+      (local.set $first (i32.load8_u (i32.load (local.get $msg))))
+      (if (i32.eq (local.get $first) (i32.const 103)) (then (drop (memory.grow (i32.const 1)))))
+      (if (i32.eq (local.get $first) (i32.const 116)) (then unreachable))
+      (i32.const 4096)))`;
+  const seen: string[] = [];
+  for (const engine of ENGINES) {
+    const vm = new Vm({ engine });
+    const code = vm.storeCode(wat(src));
+    assert.equal(code.resettable, true);
+    const storage = new MemoryStorage();
+    const log: string[] = [];
+    for (const msg of ['x', 'x', 'g', 'x', 't', 'x', 'x']) {
+      const r = vm.execute(code, { env: ENV, storage, gasLimit: 1_000_000n, sender: SENDER, msg: enc.encode(msg) });
+      const v = storage.get(enc.encode('a0'));
+      log.push(`${msg} ${r.kind} ${r.gasUsed} ${v === undefined ? '-' : Buffer.from(v).toString('hex')}`);
+      if (msg !== 't') assert.equal(Buffer.from(storage.get(enc.encode('a0'))!).toString('hex'), '2900000001000000', `${engine} ${msg}: state of a fresh instance`);
+    }
+    // Every successful call saw global 40 → 41 and the memory cell 0 → 1, and used the same gas.
+    assert.equal(new Set(log.filter((l) => l.startsWith('x')).map((l) => l)).size, 1, log.join('\n'));
+    seen.push(log.join('\n'));
+  }
+  assert.equal(seen[0], seen[1]);
+});
