@@ -5,10 +5,10 @@
  * and answers contracts' queries (`querier`):
  *   - `bank`: `balance {address, denom}` → `{"amount":Coin}`, `all_balances {address}` → `{"amount":[Coin]}`;
  *   - `wasm`: `smart {contract_addr, msg}` (a nested read-only call one level deeper, with the caller's
- *     gas left), `raw {contract_addr, key}` (the stored bytes, empty when absent; 1,000 gas, the
- *     price of a db_read), `contract_info {contract_addr}`;
+ *     gas left), `raw {contract_addr, key}` (the stored bytes, empty when absent), `contract_info {contract_addr}`;
  *   - anything else: `unsupported_request`; an unknown contract: `no_such_contract`.
- * Contract addresses are derived as Secret Network does (spec/secret-compute.md §4.4). Funds sent with
+ * Every answer but a smart query's (which costs what the nested call used) costs 1,000 gas, a db_read's
+ * price. Contract addresses are derived as Secret Network does (spec/secret-compute.md §4.4). Funds sent with
  * a call move from the sender to the contract before it runs and move back if it fails. The messages a
  * contract returns are reported, not dispatched (that is the node's compute module).
  */
@@ -53,7 +53,8 @@ export interface MemoryChainOptions {
 
 /** Default gas limit of a call: 10^8 wasm gas (100,000 SDK gas at Secret's multiplier of 1,000). */
 export const DEFAULT_CALL_GAS = 100_000_000n;
-const RAW_QUERY_GAS = 1_000n;
+/** Gas of a query MemoryChain answers itself (bank, raw, contract info, errors): a db_read's price. */
+const QUERY_ANSWER_GAS = 1_000n;
 const BLOCK_NANOS = 5_000_000_000n;
 
 const enc = new TextEncoder();
@@ -83,7 +84,14 @@ export class MemoryChain {
     this.height = options.height ?? 1n;
     this.timeNanos = options.timeNanos ?? 1_767_225_600_000_000_000n;
     this.gasLimit = options.gasLimit ?? DEFAULT_CALL_GAS;
-    this.querier = { query: (request, depth, gas) => this.answer(request, depth, gas) };
+    this.querier = {
+      query: (request, depth, gas) => {
+        const a = this.answer(request, depth, gas);
+        const gasUsed = a.gasUsed > 0n ? a.gasUsed : QUERY_ANSWER_GAS;
+        if (gasUsed > gas) throw new VmError('gas_depletion', 'out of gas');
+        return { result: a.result, gasUsed };
+      },
+    };
   }
 
   /** Stores code; returns its id (1, 2, …) and the stored code. Throws the VM's error for bad code. */
@@ -215,24 +223,29 @@ export class MemoryChain {
   }
 
   private withFunds(from: string, to: string, funds: readonly Coin[], run: () => CallResult): CallResult {
-    const moved: [string, bigint][] = [];
+    const moved = new Map<string, bigint>();
     for (const c of funds) {
-      if (!/^[0-9]+$/.test(c.amount)) throw new ChainError(`invalid coin amount "${c.amount}"`);
-      const amount = BigInt(c.amount);
-      const have = this.balance(from, c.denom);
-      if (have < amount) throw new ChainError(`insufficient funds: ${from} has ${have}${c.denom}, needs ${amount}${c.denom}`);
-      moved.push([c.denom, amount]);
+      if (!/^[0-9]{1,39}$/.test(c.amount)) throw new ChainError(`invalid coin amount "${c.amount}"`);
+      moved.set(c.denom, (moved.get(c.denom) ?? 0n) + BigInt(c.amount));
     }
-    const move = (a: string, b: string, sign: 1n | -1n) => {
+    for (const [denom, amount] of moved) {
+      const have = this.balance(from, denom);
+      if (have < amount) throw new ChainError(`insufficient funds: ${from} has ${have}${denom}, needs ${amount}${denom}`);
+    }
+    const move = (a: string, b: string) => {
       for (const [denom, amount] of moved) {
-        this.add(a, denom, -amount * sign);
-        this.add(b, denom, amount * sign);
+        this.add(a, denom, -amount);
+        this.add(b, denom, amount);
       }
     };
-    move(from, to, 1n);
-    const r = run();
-    if (r.kind !== 'ok') move(from, to, -1n);
-    return r;
+    move(from, to);
+    let r: CallResult | undefined;
+    try {
+      r = run();
+      return r;
+    } finally {
+      if (r?.kind !== 'ok') move(to, from);
+    }
   }
 
   private add(address: string, denom: string, delta: bigint): void {
@@ -283,10 +296,7 @@ export class MemoryChain {
       } catch {
         return invalid(`wasm.${kind}: ${field} must be base64`);
       }
-      if (kind === 'raw') {
-        if (gasLimit < RAW_QUERY_GAS) throw new VmError('gas_depletion', 'out of gas');
-        return { result: { ok: c.storage.get(data) ?? new Uint8Array(0) }, gasUsed: RAW_QUERY_GAS };
-      }
+      if (kind === 'raw') return { result: { ok: c.storage.get(data) ?? new Uint8Array(0) }, gasUsed: QUERY_ANSWER_GAS };
       const r = this.query({ contract: addr, msg: data, gasLimit, depth });
       if (r.kind === 'ok') return { result: { ok: r.answer! }, gasUsed: r.gasUsed };
       if (r.kind === 'contract_error') return { result: { contractError: r.error }, gasUsed: r.gasUsed };

@@ -12,6 +12,7 @@ import {
   checkContract,
   decodeAndValidate,
   instrument,
+  scanCode,
   type CheckOptions,
   type CheckReport,
   type GasSchedule,
@@ -54,8 +55,16 @@ export interface StoredCode {
    * change when the module has no bulk-memory instructions (so no dropped segments, no table writes).
    */
   readonly mutableGlobals: readonly string[];
-  /** An instance can be restored to its fresh state after a call (no bulk-memory instructions). */
+  /**
+   * An instance can be restored to its fresh state after a call: the module has no passive data or
+   * element segments (whose dropped state a call could change) and no `table.init` / `table.copy`
+   * (the only instructions that write a table without reference types). Then a call can change only
+   * memory (contents and size) and mutable globals. Active segments are dropped at instantiation, so
+   * `memory.copy` / `memory.fill` / `data.drop` / `elem.drop` on them change nothing else.
+   */
   readonly resettable: boolean;
+  /** Initial memory pages of the contract. */
+  readonly initialPages: number;
   /** The `cw_migrate_version` custom section (a decimal number; CosmWasm 2.2+), if present and valid. */
   readonly migrateVersion?: bigint;
   /** Per-engine compiled forms, filled on first use (engine.ts). */
@@ -147,7 +156,8 @@ export function prepareCode(upload: Uint8Array, options: CodeOptions = {}): Stor
     stackLimit: stack.limit,
     memoryPages: pages,
     mutableGlobals: [...ownGlobals, inst.value.gas.leftExport, inst.value.gas.exhaustedExport, stack.heightExport],
-    resettable: !report.bulkMemory,
+    resettable: !scanCode(module).tableWrites && module.datas.every((d) => d.mode === 'active') && module.elements.every((e) => e.mode !== 'passive'),
+    initialPages: mem.min,
     compiled: new Map(),
   };
 }

@@ -34,8 +34,9 @@
  * (`limit_exceeded`), running out of gas.
  *
  * Gas (`CRYPTO_GAS`, wasm gas units): Secret's prices for the imports Secret has, charged before the
- * inputs are read as Secret's enclave does (the batch price is charged once the counts are known, so
- * a BatchErr costs nothing); for the imports Secret lacks, CosmWasm 2.1+'s prices ÷ 1000 (which puts
+ * inputs are read as Secret's enclave does (the batch's base price before reading too, its
+ * per-signature part once the counts are known: unlike Secret, a BatchErr costs the base, because
+ * reading and decoding up to 33 MiB of sections must not be free); for the imports Secret lacks, CosmWasm 2.1+'s prices ÷ 1000 (which puts
  * them on Secret's scale), charged after the inputs are read and before the crypto, CosmWasm's order.
  *
  * Eras: 'v1' offers every import above; 'v010' offers Secret's 0.10 set only (secp256k1_*,
@@ -59,7 +60,7 @@ export const CRYPTO_GAS = {
   secp256k1Verify: 98_304n,
   secp256k1RecoverPubkey: 98_304n,
   ed25519Verify: 73_728n,
-  /** ed25519_batch_verify: base + per signature, charged after the count check. */
+  /** ed25519_batch_verify: the base before reading the inputs, per signature after the count check. */
   ed25519BatchVerifyBase: 5_000n,
   ed25519BatchVerifyPerSignature: 70_000n,
   secp256k1Sign: 100_000n,
@@ -468,13 +469,23 @@ export function cryptoImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctio
     ed25519_batch_verify(msgsPtr: number, sigsPtr: number, keysPtr: number): number {
       const io = new Reader(ctx, 'ed25519_batch_verify');
       const n = L.ed25519BatchCount;
-      // A sections Region may hold up to (item limit + 4) × 256 bytes (§2.6).
-      const msgs = decodeSections(io.read(msgsPtr, (L.ed25519Message + 4) * n, 'messages'), n, 'ed25519_batch_verify messages');
-      const sigs = decodeSections(io.read(sigsPtr, (L.ed25519Signature + 4) * n, 'signatures'), n, 'ed25519_batch_verify signatures');
-      const keys = decodeSections(io.read(keysPtr, (L.ed25519Pubkey + 4) * n, 'public keys'), n, 'ed25519_batch_verify public keys');
+      // The base price first (Secret charges the whole price after the count check, so a BatchErr is
+      // free there; here reading and decoding up to 33 MiB is never free).
+      chargeGas(ctx, CRYPTO_GAS.ed25519BatchVerifyBase);
+      // A sections Region may hold up to (item limit + 4) × 256 bytes (§2.6); each item has its own limit.
+      const items = (ptr: number, limit: number, what: string) => {
+        const list = decodeSections(io.read(ptr, (limit + 4) * n, what), n, `ed25519_batch_verify ${what}`);
+        list.forEach((x, i) => {
+          if (x.length > limit) throw new VmError('communication', `ed25519_batch_verify ${what}[${i}]: ${x.length} bytes exceed the limit of ${limit}`);
+        });
+        return list;
+      };
+      const msgs = items(msgsPtr, L.ed25519Message, 'messages');
+      const sigs = items(sigsPtr, L.ed25519Signature, 'signatures');
+      const keys = items(keysPtr, L.ed25519Pubkey, 'public keys');
       const triples = batchTriples(msgs, sigs, keys);
       if (triples === undefined) return CRYPTO_ERRORS.batch;
-      chargeGas(ctx, CRYPTO_GAS.ed25519BatchVerifyBase + CRYPTO_GAS.ed25519BatchVerifyPerSignature * BigInt(sigs.length));
+      chargeGas(ctx, CRYPTO_GAS.ed25519BatchVerifyPerSignature * BigInt(sigs.length));
       return safely(() => ed25519BatchVerify(triples));
     },
     bls12_381_aggregate_g1(pointsPtr: number, outPtr: number): number {

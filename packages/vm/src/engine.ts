@@ -18,7 +18,7 @@ export const ENGINES: readonly EngineName[] = ['interpreter', 'v8'];
 /** Host functions of the `env` module: i32 as numbers, i64 as bigint. */
 export type HostFunctions = Record<string, (...args: any[]) => any>;
 
-/** One fresh instance of a stored contract. */
+/** One instance of a stored contract (new, or restored to its fresh state by the Vm). */
 export interface ContractInstance {
   readonly engine: EngineName;
   /**
@@ -32,6 +32,11 @@ export interface ContractInstance {
   memory(): Uint8Array;
   /** Gas left in the instrumented module's budget. */
   gasLeft: bigint;
+  /**
+   * The stack-height limiter's counter. A nested call (query_chain into another contract) starts
+   * from its caller's height, so the limit bounds the whole chain of nested calls on both engines.
+   */
+  stackHeight: number;
   /** The instance's state: memory bytes and the values of `code.mutableGlobals` (take it fresh). */
   snapshot(): InstanceState;
   /**
@@ -100,6 +105,14 @@ class InterpreterInstance implements ContractInstance {
     this.inst.setGlobal(this.code.gasLeftExport, BigInt.asIntN(64, v));
   }
 
+  get stackHeight(): number {
+    return (this.inst.getGlobal(this.code.stackHeightExport) as number) >>> 0;
+  }
+
+  set stackHeight(v: number) {
+    this.inst.setGlobal(this.code.stackHeightExport, v | 0);
+  }
+
   hasExport(name: string): boolean {
     return typeof this.inst.exports[name] === 'function';
   }
@@ -161,6 +174,14 @@ class V8Instance implements ContractInstance {
 
   set gasLeft(v: bigint) {
     this.ex[this.code.gasLeftExport].value = BigInt.asIntN(64, v);
+  }
+
+  get stackHeight(): number {
+    return (this.ex[this.code.stackHeightExport].value as number) >>> 0;
+  }
+
+  set stackHeight(v: number) {
+    this.ex[this.code.stackHeightExport].value = v | 0;
   }
 
   hasExport(name: string): boolean {

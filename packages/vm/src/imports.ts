@@ -3,18 +3,19 @@
  * semantics of spec/cosmwasm-abi.md §3.3 (0.9/0.10) and §4.3 (1.x) and Secret Network's prices
  * (spec/secret-compute.md §1.4, §5.3, in wasm gas): db_read 1,000; db_write 2,000 plus 5,000 per value
  * byte (the per-byte part is "pseudo" gas that Secret refunds after an execute: it is counted apart
- * in `pseudoGas` so that the call layer can refund it); db_remove and debug free.
+ * in `pseudoGas` so that the call layer can refund it); cloak adds 1,000 for db_remove and 30 per key
+ * byte of all three (see SECRET_HOST_GAS). debug is free and copies its message only for a listener.
  *
  * What aborts the call (a VmError, never a contract-visible error): a key over 64 KiB, a value over
- * 128 KiB, a write or remove in a read-only call (query), a debug or abort message over 2 MiB, a bad
- * Region, running out of gas; and `abort` itself, always.
+ * 128 KiB, more than 16 MiB written by one call, a write or remove in a read-only call (query), a
+ * debug or abort message over 2 MiB, a bad Region, running out of gas; and `abort` itself, always.
  */
 import { bech32 } from '@scure/base';
 import type { ContractInstance, HostFunctions } from './engine.js';
 import { VmError } from './errors.js';
-import { readRegion, writeRegion } from './region.js';
+import { readRegion, regionAt, writeRegion } from './region.js';
 import type { Querier } from './query.js';
-import type { Storage } from './storage.js';
+import type { Order, Storage } from './storage.js';
 
 export const MAX_KEY_LENGTH = 64 * 1024;
 export const MAX_VALUE_LENGTH = 128 * 1024;
@@ -22,14 +23,35 @@ export const MAX_DEBUG_LENGTH = 2 * 1024 * 1024;
 /** Iterators one call may open (CosmWasm has no cap; an unbounded number would be unbounded host memory). */
 export const MAX_ITERATORS = 256;
 
-/** Secret Network's host prices (wasm gas). */
+/**
+ * Host prices (wasm gas). Secret Network's in-enclave prices (secret-compute.md §1.4, §5.3), plus two
+ * of cloak's own: Secret leaves the cost of keys and of removals to the Cosmos SDK meter of its Go side
+ * (1,000 + 3–30 SDK gas per byte, ×1,000 in wasm gas), which a VM alone does not have; without them a
+ * contract could fill host memory with keys or removals for next to nothing.
+ */
 export const SECRET_HOST_GAS = {
   /** addr_validate / addr_canonicalize / addr_humanize and the 0.10 canonicalize/humanize_address. */
   address: 8_192n,
   dbRead: 1_000n,
   dbWrite: 2_000n,
   dbWritePerValueByte: 5_000n,
+  /** cloak: db_remove (Secret: none in the enclave, SDK Delete outside). */
+  dbRemove: 1_000n,
+  /** cloak: per key byte of db_read, db_write and db_remove (Secret: SDK per-byte gas outside). */
+  dbPerKeyByte: 30n,
 } as const;
+
+/** Bytes of keys and values one call may write (removals count their keys): a bound on the write set. */
+export const MAX_WRITE_SET_BYTES = 16 * 1024 * 1024;
+
+/** A cursor over [start, end): the last key it returned, and whether it reached the end. */
+export interface IteratorState {
+  start: Uint8Array | undefined;
+  end: Uint8Array | undefined;
+  order: Order;
+  last: Uint8Array | undefined;
+  done: boolean;
+}
 
 /** What the imports of one call work on. */
 export interface HostContext {
@@ -43,13 +65,17 @@ export interface HostContext {
   /** Per-value-byte write gas charged so far (Secret refunds it after execute). */
   pseudoGas: bigint;
   /** Open iterators by id (ids 1, 2, 3, … in order of creation: the contract sees them). */
-  iterators: Map<number, { records: [Uint8Array, Uint8Array][]; next: number }>;
+  iterators: Map<number, IteratorState>;
   /** The call's gas limit (what `check_gas` measures from). */
   gasLimit: bigint;
   /** Answers `query_chain` (none: every request is unsupported). */
   querier: Querier | undefined;
   /** Query nesting depth of the call: 1 at the top. */
   queryDepth: number;
+  /** An import is running (the contract's allocate may not call another one: call depth 2, spec §2.4). */
+  inImport: boolean;
+  /** Bytes written by this call so far (keys and values; removals count their keys). */
+  written: number;
 }
 
 /**
@@ -57,7 +83,7 @@ export interface HostContext {
  * one context (and one import object) can serve call after call, its fields swapped per call.
  */
 export function newHostContext(storage: Storage, readOnly: boolean, debug?: (m: string) => void): HostContext {
-  return { instance: null, storage, readOnly, pseudoGas: 0n, iterators: new Map(), debug, gasLimit: 0n, querier: undefined, queryDepth: 1 };
+  return { instance: null, storage, readOnly, pseudoGas: 0n, iterators: new Map(), debug, gasLimit: 0n, querier: undefined, queryDepth: 1, inImport: false, written: 0 };
 }
 
 function inst(ctx: HostContext): ContractInstance {
@@ -89,13 +115,18 @@ const lossy = new TextDecoder('utf-8', { fatal: false });
 
 export function storageImports(ctx: HostContext): HostFunctions {
   const key = (ptr: number, what: string) => readRegion(inst(ctx).memory(), ptr, MAX_KEY_LENGTH, `${what} key`);
+  const keyGas = (k: Uint8Array) => SECRET_HOST_GAS.dbPerKeyByte * BigInt(k.length);
   const writable = (what: string) => {
     if (ctx.readOnly) throw new VmError('communication', `${what}: write access denied in a read-only call`);
+  };
+  const account = (bytes: number, what: string) => {
+    ctx.written += bytes;
+    if (ctx.written > MAX_WRITE_SET_BYTES) throw new VmError('limit_exceeded', `${what}: the call wrote more than ${MAX_WRITE_SET_BYTES} bytes`);
   };
   return {
     db_read(keyPtr: number): number {
       const k = key(keyPtr, 'db_read');
-      chargeGas(ctx, SECRET_HOST_GAS.dbRead);
+      chargeGas(ctx, SECRET_HOST_GAS.dbRead + keyGas(k));
       const v = ctx.storage.get(k);
       return v === undefined ? 0 : allocateRegion(ctx, v, 'db_read value');
     },
@@ -105,13 +136,17 @@ export function storageImports(ctx: HostContext): HostFunctions {
       const k = readRegion(m, keyPtr, MAX_KEY_LENGTH, 'db_write key');
       const v = readRegion(m, valuePtr, MAX_VALUE_LENGTH, 'db_write value');
       const pseudo = SECRET_HOST_GAS.dbWritePerValueByte * BigInt(v.length);
-      chargeGas(ctx, SECRET_HOST_GAS.dbWrite + pseudo);
+      chargeGas(ctx, SECRET_HOST_GAS.dbWrite + keyGas(k) + pseudo);
       ctx.pseudoGas += pseudo;
+      account(k.length + v.length, 'db_write');
       ctx.storage.set(k, v);
     },
     db_remove(keyPtr: number): void {
       writable('db_remove');
-      ctx.storage.remove(key(keyPtr, 'db_remove'));
+      const k = key(keyPtr, 'db_remove');
+      chargeGas(ctx, SECRET_HOST_GAS.dbRemove + keyGas(k));
+      account(k.length, 'db_remove');
+      ctx.storage.remove(k);
     },
   };
 }
@@ -132,19 +167,34 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Iteration (the `iterator` capability): `db_scan` snapshots the records of [start, end) (a 0
- * pointer is an open bound; order 1 ascending, 2 descending, anything else aborts) and returns the
- * next id; `db_next` returns the next record as a new Region, `key ‖ u32be(len) ‖ value ‖ u32be(len)`
- * from 0.14 on (`era` 'v1'), `value ‖ key ‖ u32be(len(key))` in 0.9/0.10, and an empty record at the
- * end; `db_next_key` / `db_next_value` (1.4+) return one part and 0 at the end. An unknown id
- * aborts. Secret Network prices no iterator import; each scan and each step here costs a db_read.
+ * Iteration (the `iterator` capability): `db_scan` opens an iterator over [start, end) (a 0 pointer is
+ * an open bound; order 1 ascending, 2 descending, anything else aborts) and returns the next id;
+ * `db_next` returns the next record as a new Region, `key ‖ u32be(len) ‖ value ‖ u32be(len)` from
+ * 0.14 on (`era` 'v1'), `value ‖ key ‖ u32be(len(key))` in 0.9/0.10, and an empty record at the end;
+ * `db_next_key` / `db_next_value` (1.4+) return one part and 0 at the end. An unknown id aborts.
+ *
+ * Each step reads the one record that follows the previous one when it is taken (a cursor, as over an
+ * IAVL store), never the whole range up front: what an iterator holds is one key, whatever the range
+ * size, so 256 open iterators cost nothing. A record written in the unread part of the range during
+ * the iteration is therefore seen. Secret Network prices no iterator import (it has none); each scan
+ * and each step here costs a db_read.
  */
 export function iteratorImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctions {
   const step = (id: number, what: string): [Uint8Array, Uint8Array] | undefined => {
     const it = ctx.iterators.get(id);
     if (it === undefined) throw new VmError('communication', `${what}: iterator ${id} does not exist`);
     chargeGas(ctx, SECRET_HOST_GAS.dbRead);
-    return it.next < it.records.length ? it.records[it.next++] : undefined;
+    if (it.done) return undefined;
+    // The next record strictly after the last one returned: ascending from last ‖ 0x00, descending below last.
+    const after = it.last === undefined ? undefined : concat([it.last, Uint8Array.of(0)]);
+    const [from, to] = it.order === 'ascending' ? [after ?? it.start, it.end] : [it.start, it.last ?? it.end];
+    const r = ctx.storage.range(from, to, it.order, 1)[0];
+    if (r === undefined) {
+      it.done = true;
+      return undefined;
+    }
+    it.last = r[0];
+    return r;
   };
   return {
     db_scan(startPtr: number, endPtr: number, order: number): number {
@@ -155,7 +205,7 @@ export function iteratorImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunct
       if (ctx.iterators.size >= MAX_ITERATORS) throw new VmError('limit_exceeded', `db_scan: more than ${MAX_ITERATORS} iterators in one call`);
       chargeGas(ctx, SECRET_HOST_GAS.dbRead);
       const id = ctx.iterators.size + 1;
-      ctx.iterators.set(id, { records: ctx.storage.range(start, end, order === 1 ? 'ascending' : 'descending'), next: 0 });
+      ctx.iterators.set(id, { start, end, order: order === 1 ? 'ascending' : 'descending', last: undefined, done: false });
       return id;
     },
     db_next(id: number): number {
@@ -271,8 +321,12 @@ export function addressImports(ctx: HostContext, era: 'v1' | 'v010' | 'v09', pre
 export function messageImports(ctx: HostContext): HostFunctions {
   return {
     debug(msgPtr: number): void {
-      const m = readRegion(inst(ctx).memory(), msgPtr, MAX_DEBUG_LENGTH, 'debug message');
-      ctx.debug?.(lossy.decode(m));
+      // The Region is checked whether or not anyone listens (a node with debug output on must fail
+      // exactly where one without does); the bytes are copied only for a listener.
+      const mem = inst(ctx).memory();
+      const r = regionAt(mem, msgPtr, 'debug message');
+      if (r.length > MAX_DEBUG_LENGTH) throw new VmError('communication', `debug message: ${r.length} bytes exceed the limit of ${MAX_DEBUG_LENGTH}`);
+      if (ctx.debug !== undefined) ctx.debug(lossy.decode(mem.subarray(r.offset, r.offset + r.length)));
     },
     abort(msgPtr: number): void {
       const m = readRegion(inst(ctx).memory(), msgPtr, MAX_DEBUG_LENGTH, 'abort message');

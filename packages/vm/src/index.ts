@@ -15,7 +15,7 @@ export { storageImports, iteratorImports, addressImports, messageImports, ADDRES
 export { instantiateContract, ENGINES, type EngineName, type ContractInstance, type HostFunctions } from './engine.js';
 export { envJsonV011, infoJsonV011, envJsonV09 } from './env.js';
 export { canonicalAddress, humanAddress } from './imports.js';
-export { queryImports, encodeQuerierResult, MAX_QUERY_DEPTH, MAX_QUERY_REQUEST_LENGTH, type Querier, type QuerierResult } from './query.js';
+export { queryImports, encodeQuerierResult, MAX_QUERY_DEPTH, MAX_QUERY_REQUEST_LENGTH, QUERY_GAS, type Querier, type QuerierResult } from './query.js';
 export { secretImports, SECRET_EXTRA_GAS } from './secret.js';
 export { Vm, MAX_ARGUMENT_LENGTH, type VmOptions, type CallOptions, type MessageCall, type MigrateCall, type PlainCall, type CallResult, type EntryPoint } from './vm.js';
 export { MemoryChain, ChainError, DEFAULT_CALL_GAS, decodeAnswer, type ContractInfo, type MemoryChainOptions } from './chain.js';

@@ -222,13 +222,17 @@ class Parser {
   number(): number | bigint {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.s.slice(this.i, this.i + 400));
     if (m === null || m[0] === '-') throw this.err('invalid number');
-    this.i += m[0].length;
     const text = m[0];
     if (m[2] === undefined && m[3] === undefined) {
+      this.i += text.length;
       const n = Number(text);
       return Number.isSafeInteger(n) ? n : BigInt(text);
     }
-    return Number(text);
+    const n = Number(text);
+    // Beyond the double range (1e999) there is no value to give back, and none to write out again.
+    if (!Number.isFinite(n)) throw this.err(`number ${text.length > 24 ? `${text.slice(0, 24)}…` : text} is out of range`);
+    this.i += text.length;
+    return n;
   }
 }
 

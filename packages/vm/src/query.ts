@@ -9,7 +9,7 @@
  * `SystemResult<ContractResult<Binary>>` JSON in the caller's era:
  *   - 0.11 on: `{"ok":{"ok":"<b64>"}}`, `{"ok":{"error":"<string>"}}`, `{"error":{<SystemError>}}`;
  *   - 0.8–0.10: `{"Ok":{"Ok":"<b64>"}}`, `{"Ok":{"Err":<StdError>}}`, `{"Err":{<SystemError>}}`.
- * A request that is not JSON costs a flat 500 gas (Secret's price) and answers `invalid_request`.
+ * Every request costs QUERY_GAS for reading and parsing it; one that is not JSON answers `invalid_request`.
  * Only a querier that throws a `VmError` (e.g. running out of gas in a nested call) aborts the call.
  */
 import { base64 } from '@scure/base';
@@ -26,8 +26,13 @@ export const MAX_QUERY_REQUEST_LENGTH = 64 * 1024;
  * enclave refuses nesting once the depth reaches 10 (`recursion_depth.rs`).
  */
 export const MAX_QUERY_DEPTH = 10;
-/** Gas of a request that does not parse (Secret reports a flat 500 as external gas). */
-export const INVALID_QUERY_GAS = 500n;
+/**
+ * Gas of reading and parsing a request, charged to every query_chain before the querier's own: 1,000
+ * plus 1 per request byte (about the interpreter's own rate without JIT). Secret has no VM-side fee
+ * (its Go side meters the query, and charges a flat 500 for a request that does not parse); without
+ * one, a contract could have the host parse 64 KiB requests for nothing.
+ */
+export const QUERY_GAS = { base: 1_000n, perRequestByte: 1n } as const;
 
 /** What a querier answers. */
 export type QuerierResult =
@@ -81,12 +86,12 @@ export function queryImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunction
       const inst = ctx.instance;
       if (inst === null) throw new Error('host import called outside a contract call');
       const bytes = readRegion(inst.memory(), requestPtr, MAX_QUERY_REQUEST_LENGTH, 'query_chain request');
+      chargeGas(ctx, QUERY_GAS.base + QUERY_GAS.perRequestByte * BigInt(bytes.length));
       let request: JsonValue;
       try {
         request = parseJson(bytes);
       } catch (e) {
         if (!(e instanceof JsonError)) throw e;
-        chargeGas(ctx, INVALID_QUERY_GAS);
         const sys = { invalid_request: { error: `Parsing query request: ${e.message}`, request: base64.encode(bytes) } };
         return allocateRegion(ctx, encodeQuerierResult({ systemError: sys }, era), 'query_chain response');
       }

@@ -8,7 +8,9 @@
  * the generation's entry point (instantiate→init and execute→handle for 0.8–0.11). The answer is
  *   `{"op":…, "ok":true|false, "gas_used":N, "result":<response, or the query answer decoded>, "error":"…"}`
  * and a line that cannot be run (not JSON, unknown op, bad field, execute before instantiate) gets
- * `{"line":N, "ok":false, "error":"…"}`. Blank lines and lines starting with `#` are skipped.
+ * `{"line":N, "ok":false, "error":"…"}`, as does a call the chain refuses before running it (no
+ * contract yet, a bad sender address, migrate by a non-admin; `"op"` is then given too). Funds go with
+ * instantiate and execute only. Blank lines and lines starting with `#` are skipped.
  */
 import { base64, bech32 } from '@scure/base';
 import { ChainError, MemoryChain, decodeAnswer } from './chain.js';
@@ -62,12 +64,16 @@ export class Runner {
     try {
       r = this.call(call);
     } catch (e) {
+      // The chain refused the call before running it (no contract yet, a bad sender address, not the admin).
       if (!(e instanceof ChainError || e instanceof RangeError)) throw e;
-      return stringifyJson({ op: call.op, ok: false, gas_used: 0, error: e.message });
+      return stringifyJson({ line: this.lineNo, op: call.op, ok: false, error: e.message });
     }
     const out: { [k: string]: JsonValue } = { op: call.op, ok: r.kind === 'ok', gas_used: r.gasUsed };
     if (r.kind === 'ok') {
-      if (call.op === 'query') out.result = decodeAnswer(r.answer!) ?? base64.encode(r.answer!);
+      if (call.op === 'query') {
+        const v = decodeAnswer(r.answer!);
+        out.result = v === undefined ? base64.encode(r.answer!) : v;
+      }
       else out.result = r.value;
     } else if (r.kind === 'contract_error') {
       out.error = typeof r.error === 'string' ? r.error : stringifyJson(r.error);
@@ -79,22 +85,24 @@ export class Runner {
 
   private call(c: { op: Op; msg: JsonValue; sender: string; funds: Coin[]; gasLimit: bigint | undefined }): CallResult {
     const gas = c.gasLimit !== undefined ? { gasLimit: c.gasLimit } : {};
-    for (const f of c.funds) {
-      const have = this.chain.balance(c.sender, f.denom);
-      const need = BigInt(f.amount);
-      if (have < need) this.chain.mint(c.sender, f.denom, need - have);
+    if (c.op !== 'instantiate' && this.contract === undefined) throw new ChainError(`${c.op} before a successful instantiate`);
+    if (c.funds.length > 0 && c.op !== 'instantiate' && c.op !== 'execute') throw new ChainError(`${c.op} takes no funds`);
+    const need = new Map<string, bigint>();
+    for (const f of c.funds) need.set(f.denom, (need.get(f.denom) ?? 0n) + BigInt(f.amount));
+    for (const [denom, amount] of need) {
+      const have = this.chain.balance(c.sender, denom);
+      if (have < amount) this.chain.mint(c.sender, denom, amount - have);
     }
     if (c.op === 'instantiate') {
       const { address, result } = this.chain.instantiate({ codeId: this.codeId, sender: c.sender, msg: c.msg, funds: c.funds, label: `run ${this.lineNo}`, admin: c.sender, ...gas });
       if (result.kind === 'ok') this.contract = address;
       return result;
     }
-    if (this.contract === undefined) throw new ChainError(`${c.op} before a successful instantiate`);
     switch (c.op) {
-      case 'execute': return this.chain.execute({ contract: this.contract, sender: c.sender, msg: c.msg, funds: c.funds, ...gas });
-      case 'query': return this.chain.query({ contract: this.contract, msg: c.msg, ...gas });
-      case 'migrate': return this.chain.migrate({ contract: this.contract, sender: c.sender, codeId: this.codeId, msg: c.msg, ...gas });
-      case 'sudo': return this.chain.sudo({ contract: this.contract, msg: c.msg, ...gas });
+      case 'execute': return this.chain.execute({ contract: this.contract!, sender: c.sender, msg: c.msg, funds: c.funds, ...gas });
+      case 'query': return this.chain.query({ contract: this.contract!, msg: c.msg, ...gas });
+      case 'migrate': return this.chain.migrate({ contract: this.contract!, sender: c.sender, codeId: this.codeId, msg: c.msg, ...gas });
+      case 'sudo': return this.chain.sudo({ contract: this.contract!, msg: c.msg, ...gas });
     }
   }
 

@@ -20,10 +20,10 @@ export interface Storage {
   set(key: Uint8Array, value: Uint8Array): void;
   remove(key: Uint8Array): void;
   /**
-   * The records with start ≤ key < end (an absent bound is open), in key order. The records are
-   * those present when `range` is called (a snapshot), so writes during iteration do not show.
+   * The records with start ≤ key < end (an absent bound is open), in key order, at most `limit` of
+   * them (the first ones in that order). The records are those present when `range` is called.
    */
-  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][];
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order, limit?: number): [Uint8Array, Uint8Array][];
 }
 
 /** A key as a string whose UTF-16 units are its bytes (latin1): string order is then byte order. */
@@ -31,9 +31,9 @@ function toStr(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
 }
 
+/** The bytes of a key string, in a buffer of their own (never a view into a shared pool). */
 function fromStr(s: string): Uint8Array {
-  const b = Buffer.from(s, 'latin1');
-  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  return new Uint8Array(Buffer.from(s, 'latin1'));
 }
 
 /** Index of the first element of sorted `keys` that is ≥ k. */
@@ -48,11 +48,13 @@ function lowerBound(keys: string[], k: string): number {
   return lo;
 }
 
-/** Keys of sorted `keys` within [start, end), in order. */
-function keysInRange(keys: string[], start: Uint8Array | undefined, end: Uint8Array | undefined): string[] {
+/** Keys of sorted `keys` within [start, end), in `order`, at most `limit` of them. */
+function keysInRange(keys: string[], start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order = 'ascending', limit = Infinity): string[] {
   const from = start === undefined ? 0 : lowerBound(keys, toStr(start));
   const to = end === undefined ? keys.length : lowerBound(keys, toStr(end));
-  return from < to ? keys.slice(from, to) : [];
+  if (from >= to) return [];
+  const n = Math.min(to - from, limit);
+  return order === 'ascending' ? keys.slice(from, from + n) : keys.slice(to - n, to).reverse();
 }
 
 export class MemoryStorage implements Storage {
@@ -77,10 +79,8 @@ export class MemoryStorage implements Storage {
     this.keys.splice(lowerBound(this.keys, k), 1);
   }
 
-  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][] {
-    const ks = keysInRange(this.keys, start, end);
-    if (order === 'descending') ks.reverse();
-    return ks.map((k) => [fromStr(k), this.values.get(k)!.slice()]);
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order, limit?: number): [Uint8Array, Uint8Array][] {
+    return keysInRange(this.keys, start, end, order, limit).map((k) => [fromStr(k), this.values.get(k)!.slice()]);
   }
 
   /** Number of records. */
@@ -95,8 +95,13 @@ export type Change = [key: Uint8Array, value: Uint8Array | null];
 export class Overlay implements Storage {
   /** Buffered writes (null = removed), by key string. */
   private readonly pending = new Map<string, Uint8Array | null>();
-  /** The buffered keys, sorted. */
-  private readonly pendingKeys: string[] = [];
+  /** The buffered keys sorted, rebuilt on demand after a new key was buffered (no per-write splice). */
+  private sortedKeys: string[] | null = [];
+
+  private get pendingKeys(): string[] {
+    if (this.sortedKeys === null) this.sortedKeys = [...this.pending.keys()].sort();
+    return this.sortedKeys;
+  }
 
   constructor(readonly base: Storage) {}
 
@@ -116,21 +121,23 @@ export class Overlay implements Storage {
   }
 
   private put(k: string, v: Uint8Array | null): void {
-    if (!this.pending.has(k)) this.pendingKeys.splice(lowerBound(this.pendingKeys, k), 0, k);
+    if (!this.pending.has(k)) this.sortedKeys = null;
     this.pending.set(k, v);
   }
 
-  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): [Uint8Array, Uint8Array][] {
-    // Merge the base's records with the buffered ones (buffered wins), in ascending order.
-    const base = this.base.range(start, end, 'ascending');
-    const mine = keysInRange(this.pendingKeys, start, end);
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order, limit = Infinity): [Uint8Array, Uint8Array][] {
+    // Merge the base's records with the buffered ones (buffered wins), in `order`. Each buffered key
+    // hides at most one base record, so `limit` + their number base records are enough.
+    const mine = keysInRange(this.pendingKeys, start, end, order);
+    const base = this.base.range(start, end, order, limit + mine.length);
+    const before = order === 'ascending' ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
     const out: [Uint8Array, Uint8Array][] = [];
     let i = 0;
     let j = 0;
-    while (i < base.length || j < mine.length) {
+    while ((i < base.length || j < mine.length) && out.length < limit) {
       const bk = i < base.length ? toStr(base[i][0]) : undefined;
       const mk = j < mine.length ? mine[j] : undefined;
-      if (mk === undefined || (bk !== undefined && bk < mk)) {
+      if (mk === undefined || (bk !== undefined && before(bk, mk))) {
         out.push(base[i++]);
         continue;
       }
@@ -139,7 +146,6 @@ export class Overlay implements Storage {
       if (v !== null) out.push([fromStr(mk), v.slice()]);
       j++;
     }
-    if (order === 'descending') out.reverse();
     return out;
   }
 
@@ -163,6 +169,6 @@ export class Overlay implements Storage {
   /** Drops the buffered changes. */
   discard(): void {
     this.pending.clear();
-    this.pendingKeys.length = 0;
+    this.sortedKeys = [];
   }
 }

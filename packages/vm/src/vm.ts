@@ -34,14 +34,16 @@ import { VmError } from './errors.js';
 import {
   ADDRESS_PREFIX, addressImports, canonicalAddress, iteratorImports, messageImports, newHostContext, storageImports, type HostContext,
 } from './imports.js';
-import { stringifyJson, type JsonValue } from './json.js';
+import { JsonError, parseJson, stringifyJson, type JsonValue } from './json.js';
 import { MAX_RESULT_LENGTH, MAX_RESULT_LENGTH_V010 } from './limits.js';
 import { queryImports, type Querier } from './query.js';
 import { secretImports } from './secret.js';
 import { MemoryStorage, Overlay, type Change, type Storage } from './storage.js';
 
-/** Restored instances kept per code for later calls. */
-const MAX_IDLE_INSTANCES = 4;
+/** Instance reuse bounds: restored instances kept per code, codes kept, largest initial memory (pages). */
+const POOL_IDLE = 2;
+const POOL_CODES = 32;
+const POOL_MAX_PAGES = 32;
 
 /** Largest argument (message, env, info) written into a contract: well above any transaction the chain admits. */
 export const MAX_ARGUMENT_LENGTH = 4 * 1024 * 1024;
@@ -148,8 +150,8 @@ export class Vm {
   /** The context every import function of this Vm reads: set per call, saved around nested calls. */
   private readonly ctx: HostContext;
   private readonly importObjects = new Map<string, HostFunctions>();
-  /** Per code: the fresh state of its instances, and instances restored to it, ready for a call. */
-  private readonly pools = new WeakMap<StoredCode, { fresh: InstanceState; idle: ContractInstance[] }>();
+  /** Per code: the fresh state of its instances, and instances restored to it, ready for a call (LRU order). */
+  private readonly pools = new Map<StoredCode, { fresh: InstanceState; idle: ContractInstance[] }>();
 
   constructor(options: VmOptions = {}) {
     this.engine = options.engine ?? 'interpreter';
@@ -173,7 +175,7 @@ export class Vm {
   /** The entry points the code exports, by the generic names. */
   entryPoints(code: StoredCode): EntryPoint[] {
     const abi = abiOf(code.generation);
-    return (Object.keys(abi.names) as EntryPoint[]).filter((e) => abi.names[e] !== undefined && arity(code, abi.names[e]!) !== undefined);
+    return (Object.keys(abi.names) as EntryPoint[]).filter((e) => abi.names[e] !== undefined && signature(code, abi.names[e]!) !== undefined);
   }
 
   instantiate(code: StoredCode, call: MessageCall): CallResult {
@@ -204,6 +206,8 @@ export class Vm {
   migrate(code: StoredCode, call: MigrateCall): CallResult {
     return this.run(code, 'migrate', call, (abi, env, arity) => {
       if (abi.env === 'v011') return [env(), infoJsonV011(call.sender, []), call.msg];
+      if (abi.env === 'v010') return [envJsonV010(call.env, call.sender, []), call.msg];
+      if (abi.env === 'v09') return [envJsonV09(call.env, call.sender, [], (a) => canonicalAddress(a, this.addressPrefix)), call.msg];
       if (abi.result === 'v1' && arity === 3) {
         const info = stringifyJson({ sender: call.sender, old_migrate_version: call.oldMigrateVersion ?? null });
         return [env(), call.msg, enc.encode(info)];
@@ -224,7 +228,7 @@ export class Vm {
     switch (abi.env) {
       case 'v1': return envJsonV1(call.env);
       case 'v011': return envJsonV011(call.env);
-      // 0.8–0.10 entry points without a sender (migrate) still get the message section, empty.
+      // 0.8–0.10 entry points without a message sender (reply and sudo do not exist there) get an empty one.
       case 'v010': return envJsonV010(call.env, '', []);
       case 'v09': return envJsonV09(call.env, '', [], (a) => canonicalAddress(a, this.addressPrefix));
     }
@@ -240,7 +244,7 @@ export class Vm {
     let env = this.importObjects.get(key);
     if (env === undefined) {
       const ctx = this.ctx;
-      env = {
+      const fns: HostFunctions = {
         ...storageImports(ctx),
         ...iteratorImports(ctx, abi.iterators),
         ...addressImports(ctx, abi.addresses, this.addressPrefix),
@@ -249,6 +253,20 @@ export class Vm {
         ...queryImports(ctx, abi.result),
         ...secretImports(ctx),
       };
+      // Call depth (spec §2.4): export → import → allocate is the deepest allowed. An import called
+      // while another runs (from the contract's allocate, re-entered by the host) ends the call.
+      env = {};
+      for (const [name, f] of Object.entries(fns)) {
+        env[name] = (...args: unknown[]) => {
+          if (ctx.inImport) throw new VmError('runtime', `${name} was called from inside a host call (the contract's allocate re-entered the host): call depth exceeded`);
+          ctx.inImport = true;
+          try {
+            return f(...args);
+          } finally {
+            ctx.inImport = false;
+          }
+        };
+      }
       this.importObjects.set(key, env);
     }
     return env;
@@ -256,25 +274,34 @@ export class Vm {
 
   /**
    * An instance of `code` in its fresh state: a new one, or one that ran an earlier call to its end
-   * and was restored to the state it had when new (memory bytes and every mutable global: all an
-   * instance of a module without bulk-memory instructions can change). Instances that trapped,
-   * failed or grew their memory are dropped, never reused.
+   * and was restored to the state it had when new (memory bytes and size, every mutable global: all a
+   * call can change in a `resettable` code). Instances that trapped, failed or grew their memory are
+   * dropped. Only codes of at most POOL_MAX_PAGES initial pages are kept, for at most POOL_CODES codes
+   * (least recently used first out), POOL_IDLE idle instances each: a bounded amount of memory.
    */
   private acquire(code: StoredCode, abi: Abi, gas: bigint): ContractInstance {
     const pool = this.pools.get(code);
-    const idle = pool?.idle.pop();
-    if (idle !== undefined) {
-      idle.gasLeft = gas;
-      return idle;
+    if (pool !== undefined) {
+      // Most recently used last.
+      this.pools.delete(code);
+      this.pools.set(code, pool);
+      const idle = pool.idle.pop();
+      if (idle !== undefined) {
+        idle.gasLeft = gas;
+        return idle;
+      }
     }
     const inst = instantiateContract(code, this.engine, this.importsFor(abi), gas);
-    if (code.resettable && pool === undefined) this.pools.set(code, { fresh: inst.snapshot(), idle: [] });
+    if (pool === undefined && code.resettable && code.initialPages <= POOL_MAX_PAGES) {
+      this.pools.set(code, { fresh: inst.snapshot(), idle: [] });
+      if (this.pools.size > POOL_CODES) this.pools.delete(this.pools.keys().next().value!);
+    }
     return inst;
   }
 
   private release(code: StoredCode, inst: ContractInstance): void {
     const pool = this.pools.get(code);
-    if (pool === undefined || pool.idle.length >= MAX_IDLE_INSTANCES) return;
+    if (pool === undefined || pool.idle.length >= POOL_IDLE) return;
     if (inst.restore(pool.fresh)) pool.idle.push(inst);
   }
 
@@ -285,6 +312,8 @@ export class Vm {
     args: (abi: Abi, env: () => Uint8Array, arity: number) => Uint8Array[],
     readOnly = false,
   ): CallResult {
+    // The caller's mistakes (a bad gas limit, depth, coin amount or address in env) are exceptions;
+    // everything about the contract is a CallResult.
     if (typeof call.gasLimit !== 'bigint' || call.gasLimit < 0n || call.gasLimit > 0x7fffffffffffffffn) {
       throw new RangeError(`gasLimit must be a bigint in 0…2^63-1, got ${String(call.gasLimit)}`);
     }
@@ -292,11 +321,21 @@ export class Vm {
     if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`queryDepth must be an integer ≥ 1, got ${depth}`);
     const abi = abiOf(code.generation);
     const name = abi.names[entry];
+    if (name === undefined) return vmError('resolve', `${code.generation.cosmwasm} contracts have no ${entry} entry point`);
+    const sig = signature(code, name);
+    if (sig === undefined) return vmError('resolve', `the contract does not export ${name}`);
+    if (!sig.i32Only) return vmError('resolve', `${name} must take i32 parameters and return one i32; it has type ${sig.type}`);
+    const argv = args(abi, () => this.envJson(abi, call), sig.params);
+    if (argv.length !== sig.params) return vmError('resolve', `${name} takes ${sig.params} parameters; this generation calls it with ${argv.length}`);
+    for (const [k, a] of argv.entries()) {
+      if (a.length > MAX_ARGUMENT_LENGTH) return vmError('limit_exceeded', `argument ${k + 1} of ${name} is ${a.length} bytes; the limit is ${MAX_ARGUMENT_LENGTH}`);
+    }
+
     const overlay = new Overlay(call.storage);
     const ctx = this.ctx;
     const outer = { ...ctx };
     Object.assign(ctx, {
-      instance: null, storage: overlay, readOnly, pseudoGas: 0n, iterators: new Map(),
+      instance: null, storage: overlay, readOnly, pseudoGas: 0n, iterators: new Map(), inImport: false, written: 0,
       gasLimit: call.gasLimit, querier: call.querier, queryDepth: depth,
     });
     let inst: ContractInstance | null = null;
@@ -307,15 +346,9 @@ export class Vm {
       return left < 0n ? call.gasLimit : call.gasLimit - left;
     };
     try {
-      if (name === undefined) throw new VmError('resolve', `${code.generation.cosmwasm} contracts have no ${entry} entry point`);
-      const params = arity(code, name);
-      if (params === undefined) throw new VmError('resolve', `the contract does not export ${name}`);
-      const argv = args(abi, () => this.envJson(abi, call), params);
-      if (argv.length !== params) throw new VmError('resolve', `${name} takes ${params} parameters; this generation calls it with ${argv.length}`);
-      for (const [k, a] of argv.entries()) {
-        if (a.length > MAX_ARGUMENT_LENGTH) throw new VmError('limit_exceeded', `argument ${k + 1} of ${name} is ${a.length} bytes; the limit is ${MAX_ARGUMENT_LENGTH}`);
-      }
       inst = this.acquire(code, abi, call.gasLimit);
+      // A nested call (query_chain into a contract) continues its caller's stack height.
+      if (outer.instance !== null) inst.stackHeight = outer.instance.stackHeight;
       ctx.instance = inst;
       const bytes = callRaw(inst, name, argv, abi.resultLimit);
       reusable = true;
@@ -330,6 +363,12 @@ export class Vm {
         const buf = Buffer.from(r.value, 'base64');
         if (buf.toString('base64').replace(/=+$/, '') !== r.value.replace(/=+$/, '')) throw new VmError('parse', 'query: the Ok value is not valid base64');
         answer = new Uint8Array(buf);
+        try {
+          parseJson(answer);
+        } catch (e) {
+          if (!(e instanceof JsonError)) throw e;
+          throw new VmError('parse', `query: the answer must be valid JSON: ${e.message}`);
+        }
       } else {
         checkResponse(r.value, abi.subMessages, name);
       }
@@ -349,12 +388,17 @@ export class Vm {
   }
 }
 
-/** Parameter count of an exported function (from the check report's `(i32, i32) -> i32`), or undefined. */
-function arity(code: StoredCode, name: string): number | undefined {
+function vmError(kind: VmError['kind'], message: string): CallResult {
+  return { kind: 'vm_error', error: new VmError(kind, message), gasUsed: 0n };
+}
+
+/** An exported function's type from the check report (`(i32, i32) -> i32`): parameter count and whether all is i32. */
+function signature(code: StoredCode, name: string): { params: number; i32Only: boolean; type: string } | undefined {
   const e = code.report.exports.find((x) => x.name === name && x.kind === 'func');
-  const m = e?.type === undefined ? null : /^\(([^)]*)\)/.exec(e.type);
+  const m = e?.type === undefined ? null : /^\(([^)]*)\) -> (.*)$/.exec(e.type);
   if (m === null) return undefined;
-  return m[1].trim() === '' ? 0 : m[1].split(',').length;
+  const params = m[1].trim() === '' ? [] : m[1].split(',').map((t) => t.trim());
+  return { params: params.length, i32Only: params.every((t) => t === 'i32') && m[2] === 'i32', type: e!.type! };
 }
 
 /** A failure that is not a VmError (a host bug, a stack overflow of the JS host) still ends only this call. */

@@ -96,6 +96,7 @@ test('runner: ops reach the generation\'s entry points; answers and errors are o
     '{"op":"execute","msg":{},"extra":1}',
     '{"op":"execute","msg":{},"funds":[{"denom":"uscrt","amount":"-1"}]}',
     'nope',
+    '{"op":"execute","msg":{"a":1e999}}',
   ];
   const outputs: string[][] = [];
   for (const wasm of [counterV1, counterV010]) {
@@ -107,7 +108,8 @@ test('runner: ops reach the generation\'s entry points; answers and errors are o
   assert.deepEqual(outputs[1], outputs[0]);
   assert.deepEqual(outputs[3], outputs[2]);
   const v1 = outputs[0].map((l) => parseJson(l) as Record<string, unknown>);
-  assert.equal(v1.length, 11);
+  assert.equal(v1.length, 12);
+  assert.match(String(v1[11].error), /not JSON: number 1e999 is out of range/);
   assert.equal(v1[0].ok, true);
   assert.deepEqual(v1[2].result, { count: 6 });
   assert.equal(v1[3].ok, false);
@@ -116,7 +118,7 @@ test('runner: ops reach the generation\'s entry points; answers and errors are o
   assert.equal(v1[4].gas_used, 1000, 'out of gas uses the whole limit');
   assert.match(String(v1[4].error), /^gas_depletion: /);
   assert.match(String(v1[5].error), /^resolve: the contract does not export sudo/);
-  assert.deepEqual(v1.slice(6).map((o) => [o.line, o.ok]), [[9, false], [10, false], [11, false], [12, false], [13, false]]);
+  assert.deepEqual(v1.slice(6).map((o) => [o.line, o.ok]), [[9, false], [10, false], [11, false], [12, false], [13, false], [14, false]]);
   assert.match(String(v1[6].error), /"op" must be one of/);
   assert.match(String(v1[7].error), /"msg" is missing/);
   assert.match(String(v1[8].error), /unknown field "extra"/);

@@ -1,5 +1,5 @@
 // Iteration imports on both engines: ranges and order, the record formats of 1.x and 0.10, the
-// ends of iteration, unknown ids and bad orders, deterministic ids, snapshots.
+// ends of iteration, unknown ids and bad orders, deterministic ids, cursors reading records when reached.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wat } from '@cloak/wasm/test/support/wat.js';
@@ -46,8 +46,10 @@ test('1.x: [start, end) in both orders, sections records, empty record at the en
     const { inst, key, bytes, storage } = setup(engine, 'v1');
     const id = inst.call('scan', [key('b'), key('d'), 1])!;
     assert.equal(id, 1);
-    storage.set(enc.encode('bb'), enc.encode('x')); // after the scan: not in its snapshot
     assert.equal(bytes(inst.call('next', [id])), `62${'00000001'}3232${'00000002'}`);
+    storage.set(enc.encode('bb'), enc.encode('x')); // ahead of the cursor: read when reached
+    storage.set(enc.encode('a0'), enc.encode('y')); // behind it: not
+    assert.equal(bytes(inst.call('next', [id])), `6262${'00000002'}78${'00000001'}`);
     assert.equal(bytes(inst.call('next', [id])), `63${'00000001'}333333${'00000003'}`);
     assert.equal(bytes(inst.call('next', [id])), '0000000000000000', 'the end: an empty key and value');
     const down = inst.call('scan', [0, 0, 2])!;
@@ -55,8 +57,9 @@ test('1.x: [start, end) in both orders, sections records, empty record at the en
     assert.equal(bytes(inst.call('next_key', [down])), hex(enc.encode('d')));
     assert.equal(bytes(inst.call('next_value', [down])), hex(enc.encode('333')), 'next_value advances past c');
     assert.equal(bytes(inst.call('next_key', [down])), hex(enc.encode('bb')));
-    inst.call('next', [down]);
-    inst.call('next', [down]);
+    inst.call('next', [down]); // b
+    assert.equal(bytes(inst.call('next_key', [down])), hex(enc.encode('a0')));
+    inst.call('next', [down]); // a
     assert.equal(inst.call('next_key', [down]), 0, 'exhausted: 0');
     assert.equal(inst.call('next_value', [down]), 0);
     const empty = inst.call('scan', [key('c'), key('b'), 1])!;

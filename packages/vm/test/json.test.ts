@@ -23,6 +23,8 @@ test('strict parsing: each error says what and where (byte offset)', () => {
   bad('tru', /invalid literal \(expected true\) at byte 0/);
   bad('{} x', /unexpected data after the JSON value at byte 3/);
   bad(new Uint8Array([0x22, 0xff, 0x22]), /invalid UTF-8 at byte 1/);
+  bad('{"a":1e999}', /number 1e999 is out of range at byte 5/);
+  bad('[-1.5e400]', /out of range at byte 1/);
   bad(new Uint8Array([0x22, 0x61, 0xc3, 0xa9, 0xe0, 0x80, 0x80, 0x22]), /invalid UTF-8 at byte 4/, 'an overlong sequence');
   bad(new Uint8Array([0x22, 0xed, 0xa0, 0x80, 0x22]), /invalid UTF-8 at byte 1/, 'a surrogate');
   bad(new Uint8Array([0x22, 0x61, 0xf0, 0x9f, 0x98]), /invalid UTF-8 at byte 2/, 'a truncated sequence');

@@ -223,6 +223,7 @@ bothEngines('broken results are VM errors naming what is wrong; large results pa
   };
   for (const [kind, re] of Object.entries(expected)) vmError(exec(w, { bad_result: { kind } }), re);
   vmError(query(w, { bad_result: { kind: 'not_base64' } }), /^parse: query: the Ok value is not valid base64/);
+  vmError(query(w, { bad_result: { kind: 'answer_not_json' } }), /^parse: query: the answer must be valid JSON/);
   const big = exec(w, { huge_result: { bytes: 1_000_000 } });
   assert.equal(big[0], 'ok');
   assert.equal((ok(query(w, { huge_result: { bytes: 100_000 } })) as { filler: string }).filler.length, 100_000);

@@ -147,6 +147,27 @@ for (const engine of ENGINES) {
   });
 }
 
+test('a call may write at most 16 MiB (keys and values)', () => {
+  // execute: writes 64 KiB keys (the first 4 bytes a counter) with 128 KiB values until stopped.
+  const src = `(module (import "env" "db_write" (func $db_write (param i32 i32)))
+    (memory (export "memory") 8) (func (export "interface_version_8")) ${bumpAllocator(400_000)}
+    (data (i32.const 16) "\\00\\01\\00\\00\\00\\00\\01\\00\\00\\00\\01\\00")
+    (data (i32.const 32) "\\00\\00\\02\\00\\00\\00\\02\\00\\00\\00\\02\\00")
+    ${blob(4096, '{"ok":{"messages":[],"attributes":[],"events":[],"data":null}}')}
+    (func (export "execute") (param i32 i32 i32) (result i32) (local $i i32)
+      (loop $l (i32.store (i32.const 256) (local.get $i)) (call $db_write (i32.const 16) (i32.const 32))
+        (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 200))))
+      (i32.const 4096)))`;
+  for (const engine of ENGINES) {
+    const vm = new Vm({ engine });
+    const storage = new MemoryStorage();
+    const r = vm.execute(vm.storeCode(wat(src)), { env: ENV, storage, gasLimit: 1n << 62n, sender: SENDER, msg: enc.encode('{}') });
+    assert.equal(r.kind, 'vm_error');
+    assert.match((r as { error: VmError }).error.message, /db_write: the call wrote more than 16777216 bytes/);
+    assert.equal(storage.size, 0, 'nothing written');
+  }
+});
+
 test('gas: identical on both engines; out of gas reports the limit and writes nothing; execute refunds per-byte write gas', () => {
   const loop = (limit: string) => `(func (export "execute") (param i32 i32 i32) (result i32)
       (call $db_write (i32.const 64) (local.get 2)) (loop $l (br_if $l (i32.const ${limit}))) (i32.const 4096))
@@ -324,6 +345,93 @@ test('reused instances are indistinguishable from fresh ones: memory, globals, s
     // Every successful call saw global 40 → 41 and the memory cell 0 → 1, and used the same gas.
     assert.equal(new Set(log.filter((l) => l.startsWith('x')).map((l) => l)).size, 1, log.join('\n'));
     seen.push(log.join('\n'));
+  }
+  assert.equal(seen[0], seen[1]);
+});
+
+test('the host is not re-entered: an allocate that calls an import ends the call the same way on both engines', () => {
+  // allocate calls db_read on a key that exists, whose value needs an allocate, … (spec §2.4: depth 2 at most).
+  const src = `(module (import "env" "db_read" (func $db_read (param i32) (result i32)))
+    (import "env" "db_write" (func $db_write (param i32 i32)))
+    (memory (export "memory") 2) (func (export "interface_version_8"))
+    (global $top (mut i32) (i32.const 16384))
+    ${blob(64, 'k')} ${blob(4096, '{"ok":{"messages":[],"attributes":[],"events":[],"data":null}}')}
+    (func (export "allocate") (param $n i32) (result i32) (local $r i32)
+      (if (global.get $armed) (then (drop (call $db_read (i32.const 64)))))
+      (local.set $r (global.get $top))
+      (global.set $top (i32.add (local.get $r) (i32.add (local.get $n) (i32.const 16))))
+      (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
+      (i32.store offset=4 (local.get $r) (local.get $n))
+      (i32.store offset=8 (local.get $r) (i32.const 0))
+      (local.get $r))
+    (global $armed (mut i32) (i32.const 0))
+    (func (export "deallocate") (param i32))
+    (func (export "instantiate") (param i32 i32 i32) (result i32) (call $db_write (i32.const 64) (i32.const 64)) (i32.const 4096))
+    (func (export "execute") (param i32 i32 i32) (result i32) (global.set $armed (i32.const 1)) (drop (call $db_read (i32.const 64))) (i32.const 4096)))`;
+  const seen: string[] = [];
+  for (const engine of ENGINES) {
+    const vm = new Vm({ engine });
+    const code = vm.storeCode(wat(src));
+    const storage = new MemoryStorage();
+    const base = { env: ENV, storage, gasLimit: 100_000_000n, sender: SENDER, msg: enc.encode('{}') };
+    assert.equal(vm.instantiate(code, base).kind, 'ok');
+    const r = vm.execute(code, base);
+    assert.equal(r.kind, 'vm_error');
+    assert.match((r as { error: VmError }).error.message, /db_read was called from inside a host call .*call depth exceeded/);
+    seen.push(`${(r as { error: VmError }).error.kind} ${r.gasUsed}`);
+  }
+  assert.equal(seen[0], seen[1]);
+});
+
+test('entry points must be (i32, …) -> i32; 0.10 migrate gets the sender in env', () => {
+  const seen: string[] = [];
+  for (const engine of ENGINES) {
+    const vm = new Vm({ engine });
+    const code = vm.storeCode(wat(`(module (memory (export "memory") 1) (func (export "interface_version_8")) ${bumpAllocator(8192)}
+      (func (export "execute") (param i64 i32 i32) (result i32) (i32.const 0))
+      (func (export "query") (param i32 i32) (result i64) (i64.const 0)))`));
+    const e = vm.execute(code, { env: ENV, storage: new MemoryStorage(), gasLimit: 1_000_000n, sender: SENDER, msg: enc.encode('{}') });
+    const q = vm.query(code, { env: ENV, storage: new MemoryStorage(), gasLimit: 1_000_000n, msg: enc.encode('{}') });
+    for (const r of [e, q]) {
+      assert.equal(r.kind, 'vm_error');
+      assert.equal((r as { error: VmError }).error.kind, 'resolve');
+    }
+    assert.match((e as { error: VmError }).error.message, /execute must take i32 parameters and return one i32; it has type \(i64, i32, i32\) -> i32/);
+    seen.push(`${(e as { error: VmError }).error.message} ${(q as { error: VmError }).error.message}`);
+  }
+  assert.equal(seen[0], seen[1]);
+  const v010 = echo('cosmwasm_vm_version_3', { init: 2, handle: 2, query: 1, migrate: 2 }, '{"Ok":{"messages":[],"log":[],"data":null}}');
+  const m = call(new Vm(), v010, 'migrate');
+  assert.equal(m.r.kind, 'ok', show(m.r));
+  assert.match(stored(m.r, m.storage, 0)!, new RegExp(`"message":\\{"sender":"${SENDER}","sent_funds":\\[\\]\\}`));
+});
+
+test('the stack limit covers a chain of nested queries: both engines stop at the same depth', () => {
+  // query(env, msg): recurses 1,500 frames, then asks the querier (which runs this same query one
+  // level deeper) and stores nothing; the answer says how deep the chain went before it failed.
+  const src = `(module (import "env" "query_chain" (func $q (param i32) (result i32)))
+    (memory (export "memory") 2) (func (export "interface_version_8")) ${bumpAllocator(16384)}
+    ${blob(256, '{}')} ${blob(4096, `{"ok":"${Buffer.from('{}').toString('base64')}"}`)}
+    (func $down (param $n i32) (result i32)
+      (if (result i32) (i32.eqz (local.get $n)) (then (call $q (i32.const 256))) (else (call $down (i32.sub (local.get $n) (i32.const 1))))))
+    (func (export "query") (param i32 i32) (result i32) (drop (call $down (i32.const 1500))) (i32.const 4096)))`;
+  const seen: string[] = [];
+  for (const engine of ENGINES) {
+    const vm = new Vm({ engine });
+    const code = vm.storeCode(wat(src));
+    const outcomes: string[] = [];
+    const querier: Querier = {
+      query(_request, depth, gasLimit) {
+        const r = vm.query(code, { env: ENV, storage: new MemoryStorage(), gasLimit, msg: enc.encode('{}'), querier, queryDepth: depth });
+        outcomes.push(`depth ${depth}: ${r.kind === 'vm_error' ? r.error.message : r.kind}`);
+        return { result: r.kind === 'ok' ? { ok: r.answer! } : { contractError: r.kind === 'vm_error' ? r.error.message : String(r.error) }, gasUsed: r.gasUsed };
+      },
+    };
+    const top = vm.query(code, { env: ENV, storage: new MemoryStorage(), gasLimit: 1_000_000_000n, msg: enc.encode('{}'), querier });
+    assert.equal(top.kind, 'ok', show(top));
+    const failed = outcomes.find((o) => /call stack exhausted/.test(o));
+    assert.ok(failed !== undefined, `the chain must hit the stack limit before the depth limit: ${outcomes.join('; ')}`);
+    seen.push(`${outcomes.join('; ')} gas ${top.gasUsed}`);
   }
   assert.equal(seen[0], seen[1]);
 });

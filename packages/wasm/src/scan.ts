@@ -19,10 +19,13 @@ export interface CodeScan {
   floatTyped: string[];
   /** Whether any bulk-memory instruction (memory.init/copy/fill, data.drop, table.init/copy, elem.drop) occurs. */
   bulkMemory: boolean;
+  /** Whether `table.init` or `table.copy` occurs: the only MVP + bulk-memory instructions that write a table. */
+  tableWrites: boolean;
 }
 
 const FLOAT_OPS = new Set(ALL_OPS.filter(([, name]) => /f32|f64/.test(name)).map(([op]) => op));
 const BULK_OPS = new Set([0xfc08, 0xfc09, 0xfc0a, 0xfc0b, 0xfc0c, 0xfc0d, 0xfc0e]);
+const TABLE_WRITE_OPS = new Set([0xfc0c, 0xfc0e]);
 
 function isFloat(t: number): boolean {
   return t === 0x7d || t === 0x7c;
@@ -39,7 +42,7 @@ function formatType(t: FuncType): string {
 
 /** Scans a decoded module (it need not be valid: unknown indices are simply not float). */
 export function scanCode(m: Module): CodeScan {
-  const s: CodeScan = { floatInstructions: 0, floatTyped: [], bulkMemory: false };
+  const s: CodeScan = { floatInstructions: 0, floatTyped: [], bulkMemory: false, tableWrites: false };
   const floatType = m.types.map(hasFloat);
 
   const funcTypes = funcTypeIndices(m);
@@ -65,6 +68,7 @@ export function scanCode(m: Module): CodeScan {
         s.floatInstructions++;
       } else if (BULK_OPS.has(op)) {
         s.bulkMemory = true;
+        if (TABLE_WRITE_OPS.has(op)) s.tableWrites = true;
       }
     }
   }

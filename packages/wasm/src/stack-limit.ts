@@ -21,8 +21,9 @@
  * and a trap unwinds every frame without running a postamble, so after a stack-exhaustion trap the
  * global is left above the limit. Every path that does not trap on exhaustion keeps it ≤ limit: so
  * after an `unreachable` trap, `height > limit` ⟺ the call depth was exhausted (`stackExhausted`).
- * Any trap skips postambles, so an instance that trapped carries a stale height: cloak never reuses
- * one (a fresh instance per call); a host that does must reset the global to 0 first.
+ * Any trap skips postambles, so an instance that trapped carries a stale height: cloak's VM never
+ * reuses a trapped instance, and restores the global with the rest of an instance's state before it
+ * reuses one that finished; a host that reuses instances otherwise must reset the global first.
  *
  * Excluded functions (e.g. the gas meter's helpers) are neither wrapped nor thunked, so their frames
  * are not counted: only exclude leaf helpers of bounded frame size.
