@@ -74,9 +74,21 @@ function classify(code: StoredCode, err: unknown, exhausted: number, stackHeight
   if (err instanceof VmError) return err;
   if (exhausted === 1) return new VmError('gas_depletion', 'out of gas');
   if (stackHeight >>> 0 > code.stackLimit) return new VmError('runtime', `call stack exhausted (limit ${code.stackLimit})`);
-  if (err instanceof Trap && err.code === 'host' && err.cause instanceof VmError) return err.cause;
+  // A host function failed: the interpreter wraps the thrown value in a `host` trap, V8 passes it on.
+  const host = err instanceof Trap ? (err.code === 'host' ? { cause: err.cause } : undefined) : isWasmTrap(err) ? undefined : { cause: err };
+  if (host !== undefined) {
+    if (host.cause instanceof VmError) return host.cause;
+    if (host.cause instanceof RangeError && /call stack/i.test(host.cause.message)) return new VmError('runtime', 'call stack exhausted (host)', { cause: host.cause });
+    return new VmError('runtime', `host failure: ${host.cause instanceof Error ? host.cause.message : String(host.cause)}`, { cause: host.cause });
+  }
   const message = err instanceof Error ? err.message.replace(/^wasm trap: /, '') : String(err);
   return new VmError('runtime', `wasm trap: ${message}`, { cause: err });
+}
+
+/** V8's own traps are `WebAssembly.RuntimeError`s; anything else out of a V8 call came from the host. */
+function isWasmTrap(err: unknown): boolean {
+  const W = (globalThis as { WebAssembly?: { RuntimeError: new (...a: unknown[]) => Error } }).WebAssembly;
+  return W !== undefined && err instanceof W.RuntimeError;
 }
 
 class InterpreterInstance implements ContractInstance {

@@ -435,3 +435,19 @@ test('the stack limit covers a chain of nested queries: both engines stop at the
   }
   assert.equal(seen[0], seen[1]);
 });
+
+test('a failing host function (here a querier that throws) is the same VM error on both engines', () => {
+  const src = `(module (import "env" "query_chain" (func $q (param i32) (result i32)))
+    (memory (export "memory") 1) (func (export "interface_version_8")) ${bumpAllocator(8192)}
+    ${blob(256, '{"x":{}}')} ${blob(4096, '{"ok":"e30="}')}
+    (func (export "query") (param i32 i32) (result i32) (drop (call $q (i32.const 256))) (i32.const 4096)))`;
+  const seen = ENGINES.map((engine) => {
+    const vm = new Vm({ engine });
+    const querier: Querier = { query: () => { throw new Error('the node lost its database'); } };
+    const r = vm.query(vm.storeCode(wat(src)), { env: ENV, storage: new MemoryStorage(), gasLimit: 1_000_000n, msg: enc.encode('{}'), querier });
+    assert.equal(r.kind, 'vm_error');
+    return `${(r as { error: VmError }).error.kind}: ${(r as { error: VmError }).error.message} ${r.gasUsed}`;
+  });
+  assert.match(seen[0], /^runtime: host failure: the node lost its database/);
+  assert.equal(seen[1], seen[0]);
+});
