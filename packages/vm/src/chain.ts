@@ -80,7 +80,7 @@ export class MemoryChain {
   readonly querier: Querier;
 
   constructor(readonly vm: Vm, options: MemoryChainOptions = {}) {
-    this.chainId = options.chainId ?? 'cloak-local-1';
+    this.chainId = options.chainId ?? 'secretdev-1';
     this.height = options.height ?? 1n;
     this.timeNanos = options.timeNanos ?? 1_767_225_600_000_000_000n;
     this.gasLimit = options.gasLimit ?? DEFAULT_CALL_GAS;
