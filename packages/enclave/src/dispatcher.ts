@@ -1,0 +1,265 @@
+/**
+ * The ecall dispatcher: what the enclave does with each host message, over @cloak/vm.
+ *
+ *   ecall_allocate → store the code (checks, instrumentation) in the enclave's code cache;
+ *   ecall_init / ecall_handle / ecall_query → one VM call on the cached code, whose storage and
+ *     querier are ocalls: reads go out as ocall_read_db (cached for the rest of the ecall), ranges
+ *     as ocall_range, queries as ocall_query_chain; writes stay in the enclave and come back in the
+ *     ecall_result as one write set, which the host applies only if the call succeeded.
+ *
+ * Nothing from the host is trusted: every answer is decoded with its limits by the port and checked
+ * here for its type and the id of the ecall it answers; anything else fails that ecall with "host
+ * misbehaved: …" (never the process). Errors name what was wrong but never echo keys, values or
+ * messages, which will be secrets once encryption lands.
+ */
+import {
+  LIMITS, ProtocolError, Type, type Coin, type EnclaveMessage, type Env, type HostMessage, type LogLevel, type Outcome, type QueryAnswer,
+} from '@cloak/protocol';
+import {
+  MemoryStorage, Vm, VmError, parseJson, stringifyJson, type CallEnv, type CallResult, type EngineName, type JsonValue,
+  type Order, type Querier, type QuerierResult, type Storage, type StoredCode,
+} from '@cloak/vm';
+
+/** The enclave's side of the transport: one-way messages, and ocalls that block until the host answers. */
+export interface OcallPort {
+  /** Sends an ocall and returns the host's answer (nested ecalls that arrive meanwhile are dispatched first). */
+  ocall(m: EnclaveMessage): HostMessage;
+  /** Sends a message that has no answer (a log record). */
+  send(m: EnclaveMessage): void;
+}
+
+/** The host broke the protocol: the ecall fails with this, the enclave carries on. */
+export class HostMisbehaved extends Error {
+  override readonly name = 'HostMisbehaved';
+  constructor(message: string) {
+    super(`host misbehaved: ${message}`);
+  }
+}
+
+const enc = new TextEncoder();
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export interface EnclaveOptions {
+  engine?: EngineName;
+  /** Forward contract `debug` output to the host's log (development only; off in production). */
+  contractDebug?: boolean;
+}
+
+export class Enclave {
+  private readonly vm: Vm;
+  private readonly codes = new Map<string, StoredCode>();
+  private port: OcallPort | null = null;
+
+  constructor(private readonly options: EnclaveOptions = {}) {
+    this.vm = new Vm({
+      engine: options.engine ?? 'interpreter',
+      ...(options.contractDebug ? { debug: (m: string) => this.log('debug', 'contract_debug', m) } : {}),
+    });
+  }
+
+  get engine(): EngineName {
+    return this.vm.engine;
+  }
+
+  /** Handles one ecall; returns the message that answers it. Never throws for anything the host sent. */
+  dispatch(m: HostMessage, port: OcallPort): EnclaveMessage {
+    const outer = this.port;
+    this.port = port;
+    const id = typeof m.id === 'number' ? m.id : 0;
+    try {
+      this.log('debug', 'ecall_entered', `${Type[m.type]} ${id}`);
+      const r = this.ecall(m, port);
+      this.log('debug', 'ecall_left', `${Type[m.type]} ${id}${r.type === Type.EcallResult ? ` ${r.outcome.kind} gas ${r.gasUsed}` : ''}`);
+      return r;
+    } catch (e) {
+      const message = e instanceof HostMisbehaved ? e.message : e instanceof VmError ? `${e.kind}: ${e.message}` : `enclave failure: ${e instanceof Error ? e.message : String(e)}`;
+      this.log('error', 'ecall_failed', `${Type[m.type]} ${id}: ${message}`);
+      return { type: Type.EnclaveError, id, message };
+    } finally {
+      this.port = outer;
+    }
+  }
+
+  private ecall(m: HostMessage, port: OcallPort): EnclaveMessage {
+    switch (m.type) {
+      case Type.EcallAllocate: {
+        const code = this.vm.storeCode(m.code);
+        this.codes.set(code.checksum, code);
+        return { type: Type.AllocateResult, id: m.id, codeHash: Buffer.from(code.checksum, 'hex'), generation: code.generation.id };
+      }
+      case Type.EcallInit:
+      case Type.EcallHandle:
+      case Type.EcallQuery:
+        return this.call(m, port);
+      default:
+        throw new HostMisbehaved(`${Type[m.type] ?? m.type} is an answer, but no ocall is waiting for one`);
+    }
+  }
+
+  private call(m: Extract<HostMessage, { type: Type.EcallInit | Type.EcallHandle | Type.EcallQuery }>, port: OcallPort): EnclaveMessage {
+    const code = this.codes.get(hex(m.codeHash));
+    if (code === undefined) throw new HostMisbehaved(`no code with hash ${hex(m.codeHash)} was staged (ecall_allocate it first)`);
+    const storage = new OcallStorage(m.id, port);
+    const querier = new OcallQuerier(m.id, port);
+    const env = callEnv(m.env, code.checksum);
+    let r: CallResult;
+    if (m.type === Type.EcallQuery) {
+      if (m.depth < 1) throw new HostMisbehaved(`query depth ${m.depth}`);
+      r = this.vm.query(code, { env, storage, querier, gasLimit: m.gasLimit, queryDepth: m.depth, msg: m.msg });
+    } else if (m.type === Type.EcallInit) {
+      r = this.vm.instantiate(code, { env, storage, querier, gasLimit: m.gasLimit, sender: m.sender, funds: coins(m.funds), msg: m.msg });
+    } else {
+      const base = { env, storage, querier, gasLimit: m.gasLimit, msg: m.msg };
+      switch (m.handle) {
+        case 'execute': r = this.vm.execute(code, { ...base, sender: m.sender, funds: coins(m.funds) }); break;
+        case 'migrate': r = this.vm.migrate(code, { ...base, sender: m.sender, ...(m.oldMigrateVersion !== undefined ? { oldMigrateVersion: m.oldMigrateVersion } : {}) }); break;
+        case 'sudo': r = this.vm.sudo(code, base); break;
+        case 'reply': r = this.vm.reply(code, base); break;
+      }
+    }
+    // A host that answered an ocall wrongly shows up here as the cause of a VM error: fail the ecall.
+    if (r.kind === 'vm_error' && r.error.cause instanceof HostMisbehaved) throw r.error.cause;
+    if (r.kind === 'vm_error' && r.error.cause instanceof ProtocolError) throw new HostMisbehaved(r.error.cause.message);
+    return { type: Type.EcallResult, id: m.id, outcome: outcome(r, storage), gasUsed: r.gasUsed };
+  }
+
+  /** Sends a structured log record to the host (the enclave cannot print). */
+  log(level: LogLevel, event: string, message: string): void {
+    this.port?.send({ type: Type.Log, level, event, message: message.length > 4096 ? `${message.slice(0, 4096)}…` : message });
+  }
+}
+
+function coins(funds: Coin[]) {
+  return funds.map((c) => ({ denom: c.denom, amount: c.amount }));
+}
+
+function callEnv(e: Env, codeHash: string): CallEnv {
+  return {
+    block: { height: e.height, timeNanos: e.timeNanos, chainId: e.chainId, ...(e.random ? { random: e.random } : {}) },
+    contract: { address: e.contract, codeHash },
+    transaction: e.transaction ?? null,
+  };
+}
+
+/**
+ * The ecall's outcome in the boundary's terms, within its limits: a contract error or a result too
+ * large to cross becomes a `limit_exceeded` VM error (the call failed, nothing is written), a VM
+ * error's message is shortened. Whatever a contract returns, the answer can always be sent.
+ */
+function outcome(r: CallResult, storage: OcallStorage): Outcome {
+  const tooLarge = (what: string, n: number, limit: number): Outcome => ({ kind: 'vm_error', errorKind: 'limit_exceeded', message: `the ${what} of ${n} bytes exceeds the enclave boundary's limit of ${limit}` });
+  if (r.kind === 'vm_error') {
+    const message = r.error.message.length > 4096 ? `${r.error.message.slice(0, 4096)}…` : r.error.message;
+    return { kind: 'vm_error', errorKind: r.error.kind, message };
+  }
+  if (r.kind === 'contract_error') {
+    const error = enc.encode(stringifyJson(r.error));
+    return error.length > LIMITS.error ? tooLarge('contract error', error.length, LIMITS.error) : { kind: 'contract_error', error };
+  }
+  const value = enc.encode(stringifyJson(r.value));
+  if (value.length > LIMITS.result) return tooLarge('result', value.length, LIMITS.result);
+  if (r.answer && r.answer.length > LIMITS.result) return tooLarge('query answer', r.answer.length, LIMITS.result);
+  return { kind: 'ok', value, ...(r.answer ? { answer: r.answer } : {}), writes: storage.writeSet() };
+}
+
+/**
+ * A contract's storage seen from inside the enclave: reads are ocalls, cached for the ecall (a key
+ * read twice crosses once; the VM's own overlay serves the call's writes), ranges are ocalls, and
+ * the writes the VM commits on success are kept as the ecall's write set.
+ */
+class OcallStorage implements Storage {
+  private readonly cache = new MemoryStorage();
+  private readonly absent = new Set<string>();
+  private readonly writes = new Map<string, [Uint8Array, Uint8Array | null]>();
+
+  constructor(private readonly id: number, private readonly port: OcallPort) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const k = Buffer.from(key).toString('latin1');
+    const w = this.writes.get(k);
+    if (w !== undefined) return w[1] ?? undefined;
+    if (this.absent.has(k)) return undefined;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const a = this.port.ocall({ type: Type.OcallReadDb, id: this.id, key });
+    if (a.type !== Type.ReadDbResult || a.id !== this.id) throw unexpected(a, 'read_db_result', this.id);
+    if (a.value === undefined) this.absent.add(k);
+    else this.cache.set(key, a.value);
+    return a.value;
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.writes.set(Buffer.from(key).toString('latin1'), [key.slice(), value.slice()]);
+  }
+
+  remove(key: Uint8Array): void {
+    this.writes.set(Buffer.from(key).toString('latin1'), [key.slice(), null]);
+  }
+
+  /** Pages through the host's answers (LIMITS.records each) until `limit` records or the end of the range. */
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order, limit = Infinity): [Uint8Array, Uint8Array][] {
+    const out: [Uint8Array, Uint8Array][] = [];
+    let from = start;
+    let to = end;
+    while (out.length < limit) {
+      const want = Math.min(limit - out.length, LIMITS.records);
+      const page = this.page(from, to, order, want);
+      out.push(...page);
+      if (page.length < want) break;
+      // Continue strictly after the last record: above it ascending, below it descending.
+      const last = page[page.length - 1][0];
+      if (order === 'ascending') from = Buffer.concat([last, Buffer.of(0)]);
+      else to = last;
+    }
+    return out;
+  }
+
+  private page(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order, want: number): [Uint8Array, Uint8Array][] {
+    const a = this.port.ocall({ type: Type.OcallRange, id: this.id, ...(start ? { start } : {}), ...(end ? { end } : {}), descending: order === 'descending', limit: want });
+    if (a.type !== Type.RangeResult || a.id !== this.id) throw unexpected(a, 'range_result', this.id);
+    if (a.records.length > want) throw new HostMisbehaved(`range answer has ${a.records.length} records, ${want} were asked for`);
+    // The records must be in the range and in order, strictly.
+    const cmp = (x: Uint8Array, y: Uint8Array) => Buffer.compare(x, y);
+    let prev: Uint8Array | undefined;
+    for (const [k] of a.records) {
+      if ((start && cmp(k, start) < 0) || (end && cmp(k, end) >= 0)) throw new HostMisbehaved('range answer has a key outside the range');
+      if (prev && (order === 'ascending' ? cmp(prev, k) >= 0 : cmp(prev, k) <= 0)) throw new HostMisbehaved('range answer is not in order');
+      prev = k;
+    }
+    return a.records;
+  }
+
+  writeSet(): [Uint8Array, Uint8Array | null][] {
+    return [...this.writes.values()].sort(([a], [b]) => Buffer.compare(a, b));
+  }
+}
+
+/** query_chain from inside the enclave: the request goes out as an ocall; the host routes it. */
+class OcallQuerier implements Querier {
+  constructor(private readonly id: number, private readonly port: OcallPort) {}
+
+  query(request: JsonValue, depth: number, gasLimit: bigint): { result: QuerierResult; gasUsed: bigint } {
+    const a = this.port.ocall({ type: Type.OcallQueryChain, id: this.id, request: enc.encode(stringifyJson(request)), depth, gasLimit });
+    if (a.type !== Type.QueryChainResult || a.id !== this.id) throw unexpected(a, 'query_chain_result', this.id);
+    if (a.gasUsed > gasLimit) throw new HostMisbehaved(`query_chain answer used ${a.gasUsed} gas of ${gasLimit}`);
+    return { result: querierResult(a.result), gasUsed: a.gasUsed };
+  }
+}
+
+function querierResult(a: QueryAnswer): QuerierResult {
+  if (a.kind === 'ok') return { ok: a.data };
+  let v: JsonValue;
+  try {
+    v = parseJson(a.error);
+  } catch {
+    throw new HostMisbehaved(`query_chain ${a.kind} is not JSON`);
+  }
+  if (a.kind === 'contract_error') return { contractError: v };
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length !== 1) throw new HostMisbehaved('query_chain system error is not an object with one variant');
+  return { systemError: v };
+}
+
+function unexpected(a: HostMessage, want: string, id: number): HostMisbehaved {
+  if (a.type === Type.OcallFailed) return new HostMisbehaved(`the host could not answer (${a.message.slice(0, 200)})`);
+  return new HostMisbehaved(`expected ${want} for ecall ${id}, got ${Type[a.type] ?? a.type} for ${a.id}`);
+}

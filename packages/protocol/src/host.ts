@@ -1,0 +1,218 @@
+/**
+ * The host's end of the process transport: starts the enclave (a command computed by
+ * @cloak/enclave/launch), sends ecalls as frames on the child's fd 3, reads frames from its fd 4 and
+ * serves the enclave's ocalls with the handlers the caller gives for each ecall.
+ *
+ *   - One top-level ecall at a time per process (they queue); nested ecalls, issued by a
+ *     `queryChain` handler while the enclave waits for that answer, go straight through.
+ *   - Every frame from the enclave is decoded with its limits; a frame that does not decode, or an
+ *     answer to an ecall nobody waits for, kills the process (it can no longer be trusted to line up)
+ *     and fails what was pending.
+ *   - A per-ecall timeout, and the process dying, fail the pending ecalls with EnclaveUnavailable; the
+ *     next ecall starts a new process (whose code cache is empty: codes are staged again).
+ *   - Log records go to the caller's logger.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { ProtocolError } from './codec.js';
+import {
+  LIMITS, Type, decodeEnclave, encodeHost, frame, type EnclaveMessage, type HostMessage, type LogLevel, type QueryAnswer,
+} from './messages.js';
+
+/** The enclave process is gone or did not answer in time: the ecall failed and applied nothing. */
+export class EnclaveUnavailable extends Error {
+  override readonly name = 'EnclaveUnavailable';
+}
+
+/** The enclave refused an ecall (enclave_error), e.g. because the host sent something wrong. */
+export class EnclaveError extends Error {
+  override readonly name = 'EnclaveError';
+}
+
+type Ecall = Exclude<HostMessage, { type: Type.ReadDbResult | Type.RangeResult | Type.QueryChainResult | Type.OcallFailed }>;
+/** An ecall without its id (the transport assigns ids). */
+export type EcallRequest = Ecall extends infer E ? (E extends { id: number } ? Omit<E, 'id'> : never) : never;
+
+/** How the host answers the ocalls of one ecall. */
+export interface OcallHandlers {
+  readDb(key: Uint8Array): Uint8Array | undefined;
+  range(start: Uint8Array | undefined, end: Uint8Array | undefined, descending: boolean, limit: number): [Uint8Array, Uint8Array][];
+  /** Routes a contract's query; may call `nested` to query a contract in this same enclave. */
+  queryChain(request: Uint8Array, depth: number, gasLimit: bigint, nested: (e: EcallRequest, h: OcallHandlers) => Promise<EnclaveMessage>): Promise<{ result: QueryAnswer; gasUsed: bigint }>;
+}
+
+export type Logger = (level: LogLevel, event: string, message: string) => void;
+
+export interface EnclaveProcessOptions {
+  command: string;
+  args: string[];
+  /** Milliseconds an ecall may take, nested calls included (default 30 s). */
+  timeoutMs?: number;
+  log?: Logger;
+}
+
+interface Pending {
+  handlers: OcallHandlers;
+  resolve: (m: EnclaveMessage) => void;
+  reject: (e: Error) => void;
+}
+
+export class EnclaveProcess {
+  private child: ChildProcess | null = null;
+  private toEnclave: Writable | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private buffered: Buffer = Buffer.alloc(0);
+  /** Incremented per process started: a caller's staged code belongs to one incarnation. */
+  incarnation = 0;
+  /** Why the last process ended, for the error of whatever comes next. */
+  private lastExit = '';
+
+  constructor(private readonly options: EnclaveProcessOptions) {}
+
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  private start(): void {
+    const child = spawn(this.options.command, this.options.args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.incarnation++;
+    this.toEnclave = child.stdio[3] as Writable;
+    const from = child.stdio[4] as Readable;
+    this.buffered = Buffer.alloc(0);
+    let stderr = '';
+    (child.stdio[2] as Readable).on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4096);
+    });
+    from.on('data', (d: Buffer) => this.onData(d));
+    this.toEnclave.on('error', () => {});
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.lastExit = `the enclave process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`;
+      this.fail(new EnclaveUnavailable(this.lastExit));
+    });
+  }
+
+  /** Kills the process and fails everything pending with `err`. */
+  private fail(err: Error): void {
+    const child = this.child;
+    this.child = null;
+    this.toEnclave = null;
+    if (child !== null && child.exitCode === null) child.kill('SIGKILL');
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(err);
+  }
+
+  private onData(d: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? d : Buffer.concat([this.buffered, d]);
+    while (this.buffered.length >= 4) {
+      const n = this.buffered.readUInt32LE(0);
+      if (n > LIMITS.frame) return this.fail(new EnclaveUnavailable(`the enclave sent a frame of ${n} bytes (limit ${LIMITS.frame})`));
+      if (this.buffered.length < 4 + n) return;
+      const body = new Uint8Array(this.buffered.subarray(4, 4 + n));
+      this.buffered = this.buffered.subarray(4 + n);
+      let m: EnclaveMessage;
+      try {
+        m = decodeEnclave(body);
+      } catch (e) {
+        return this.fail(new EnclaveUnavailable(`the enclave sent a frame that does not decode: ${e instanceof ProtocolError ? e.message : String(e)}`));
+      }
+      this.onMessage(m);
+    }
+  }
+
+  private onMessage(m: EnclaveMessage): void {
+    if (m.type === Type.Log) {
+      this.options.log?.(m.level, m.event, m.message);
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (p === undefined) return this.fail(new EnclaveUnavailable(`the enclave answered ecall ${m.id}, which nobody waits for`));
+    switch (m.type) {
+      case Type.OcallReadDb:
+        this.answer(() => {
+          const value = p.handlers.readDb(m.key);
+          return value === undefined ? { type: Type.ReadDbResult, id: m.id } : { type: Type.ReadDbResult, id: m.id, value };
+        }, m.id);
+        return;
+      case Type.OcallRange:
+        this.answer(() => ({ type: Type.RangeResult, id: m.id, records: p.handlers.range(m.start, m.end, m.descending, Math.min(m.limit, LIMITS.records)) }), m.id);
+        return;
+      case Type.OcallQueryChain:
+        p.handlers.queryChain(m.request, m.depth, m.gasLimit, (e, h) => this.send(e, h))
+          .then((a) => this.write({ type: Type.QueryChainResult, id: m.id, result: a.result, gasUsed: a.gasUsed }))
+          .catch((e: unknown) => this.write({ type: Type.OcallFailed, id: m.id, message: e instanceof Error ? e.message : String(e) }));
+        return;
+      default:
+        this.pending.delete(m.id);
+        p.resolve(m);
+    }
+  }
+
+  private answer(f: () => HostMessage, id: number): void {
+    let a: HostMessage;
+    try {
+      a = f();
+    } catch (e) {
+      a = { type: Type.OcallFailed, id, message: e instanceof Error ? e.message : String(e) };
+    }
+    this.write(a);
+  }
+
+  private write(m: HostMessage): void {
+    this.toEnclave?.write(frame(encodeHost(m)));
+  }
+
+  /** Sends an ecall now (no queueing: for nested ecalls, and for the queue itself). */
+  private send(e: EcallRequest, handlers: OcallHandlers): Promise<EnclaveMessage> {
+    if (this.child === null) this.start();
+    const id = this.nextId++;
+    if (this.nextId > 0xffffffff) this.nextId = 1;
+    return new Promise<EnclaveMessage>((resolve, reject) => {
+      this.pending.set(id, { handlers, resolve, reject });
+      try {
+        this.write({ ...e, id } as HostMessage);
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  /**
+   * Runs one ecall (queued behind the others), serving its ocalls with `handlers`. Resolves with the
+   * enclave's answer; rejects with EnclaveUnavailable (process died, timed out, broke the protocol)
+   * or EnclaveError (the enclave refused the call).
+   */
+  ecall(e: EcallRequest, handlers: OcallHandlers): Promise<EnclaveMessage> {
+    const run = async (): Promise<EnclaveMessage> => {
+      const timeoutMs = this.options.timeoutMs ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const err = new EnclaveUnavailable(`the enclave did not answer within ${timeoutMs} ms: it was stopped`);
+          this.fail(err);
+          reject(err);
+        }, timeoutMs);
+      });
+      try {
+        const m = await Promise.race([this.send(e, handlers), timeout]);
+        if (m.type === Type.EnclaveError) throw new EnclaveError(m.message);
+        return m;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Stops the process (pending ecalls fail). */
+  close(): void {
+    this.fail(new EnclaveUnavailable('the enclave was closed'));
+  }
+}
