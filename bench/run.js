@@ -14,9 +14,10 @@ import os from 'node:os';
 import { printTable } from './harness.js';
 import { wasmSuite, MissingInput } from './wasm.js';
 import { interpreterSuite } from './interpreter.js';
+import { enclaveSuite } from './enclave.js';
 import { vmSuite } from './vm.js';
 
-const SUITES = [wasmSuite, interpreterSuite, vmSuite];
+const SUITES = [wasmSuite, interpreterSuite, vmSuite, enclaveSuite];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
