@@ -33,12 +33,20 @@ type Ecall = Exclude<HostMessage, { type: Type.ReadDbResult | Type.RangeResult |
 /** An ecall without its id (the transport assigns ids). */
 export type EcallRequest = Ecall extends infer E ? (E extends { id: number } ? Omit<E, 'id'> : never) : never;
 
+export interface QueryChainAnswer {
+  result: QueryAnswer;
+  gasUsed: bigint;
+}
+
 /** How the host answers the ocalls of one ecall. */
 export interface OcallHandlers {
   readDb(key: Uint8Array): Uint8Array | undefined;
   range(start: Uint8Array | undefined, end: Uint8Array | undefined, descending: boolean, limit: number): [Uint8Array, Uint8Array][];
-  /** Routes a contract's query; may call `nested` to query a contract in this same enclave. */
-  queryChain(request: Uint8Array, depth: number, gasLimit: bigint, nested: (e: EcallRequest, h: OcallHandlers) => Promise<EnclaveMessage>): Promise<{ result: QueryAnswer; gasUsed: bigint }>;
+  /**
+   * Routes a contract's query; may call `nested` to query a contract in this same enclave. It may
+   * answer at once or with a promise (an in-process transport accepts only an answer at once).
+   */
+  queryChain(request: Uint8Array, depth: number, gasLimit: bigint, nested: (e: EcallRequest, h: OcallHandlers) => Promise<EnclaveMessage>): QueryChainAnswer | Promise<QueryChainAnswer>;
 }
 
 export type Logger = (level: LogLevel, event: string, message: string) => void;
@@ -142,7 +150,8 @@ export class EnclaveProcess {
         this.answer(() => ({ type: Type.RangeResult, id: m.id, records: p.handlers.range(m.start, m.end, m.descending, Math.min(m.limit, LIMITS.records)) }), m.id);
         return;
       case Type.OcallQueryChain:
-        p.handlers.queryChain(m.request, m.depth, m.gasLimit, (e, h) => this.send(e, h))
+        Promise.resolve()
+          .then(() => p.handlers.queryChain(m.request, m.depth, m.gasLimit, (e, h) => this.send(e, h)))
           .then((a) => this.write({ type: Type.QueryChainResult, id: m.id, result: a.result, gasUsed: a.gasUsed }))
           .catch((e: unknown) => this.write({ type: Type.OcallFailed, id: m.id, message: e instanceof Error ? e.message : String(e) }));
         return;
