@@ -43,7 +43,11 @@ export interface EnclaveOptions {
   engine?: EngineName;
   /** Forward contract `debug` output to the host's log (development only; off in production). */
   contractDebug?: boolean;
+  /** The most verbose level sent to the host (default 'info'): what the host would drop is not even sent. */
+  logLevel?: LogLevel;
 }
+
+const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 export class Enclave {
   private readonly vm: Vm;
@@ -120,11 +124,14 @@ export class Enclave {
     // A host that answered an ocall wrongly shows up here as the cause of a VM error: fail the ecall.
     if (r.kind === 'vm_error' && r.error.cause instanceof HostMisbehaved) throw r.error.cause;
     if (r.kind === 'vm_error' && r.error.cause instanceof ProtocolError) throw new HostMisbehaved(r.error.cause.message);
+    if (r.kind === 'vm_error') this.log('info', 'vm_error', `${Type[m.type]} ${m.id}: ${r.error.kind}: ${r.error.message.slice(0, 300)}`);
+    this.log('debug', 'gas_used', `${Type[m.type]} ${m.id}: ${r.gasUsed} of ${m.gasLimit}, ${storage.reads} read ocalls`);
     return { type: Type.EcallResult, id: m.id, outcome: outcome(r, storage), gasUsed: r.gasUsed };
   }
 
-  /** Sends a structured log record to the host (the enclave cannot print). */
+  /** Sends a structured log record to the host (the enclave cannot print), if its level is wanted. */
   log(level: LogLevel, event: string, message: string): void {
+    if (LEVELS.indexOf(level) > LEVELS.indexOf(this.options.logLevel ?? 'info')) return;
     this.port?.send({ type: Type.Log, level, event, message: message.length > 4096 ? `${message.slice(0, 4096)}…` : message });
   }
 }
@@ -171,6 +178,8 @@ class OcallStorage implements Storage {
   private readonly cache = new MemoryStorage();
   private readonly absent = new Set<string>();
   private readonly writes = new Map<string, [Uint8Array, Uint8Array | null]>();
+  /** Read ocalls made (cache misses). */
+  reads = 0;
 
   constructor(private readonly id: number, private readonly port: OcallPort) {}
 
@@ -181,6 +190,7 @@ class OcallStorage implements Storage {
     if (this.absent.has(k)) return undefined;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
+    this.reads++;
     const a = this.port.ocall({ type: Type.OcallReadDb, id: this.id, key });
     if (a.type !== Type.ReadDbResult || a.id !== this.id) throw unexpected(a, 'read_db_result', this.id);
     if (a.value === undefined) this.absent.add(k);

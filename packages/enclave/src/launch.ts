@@ -24,6 +24,8 @@ export interface LaunchOptions {
   sealedFile?: string;
   /** Forward contract debug output as log records. */
   contractDebug?: boolean;
+  /** Most verbose log level the enclave sends (default info). */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
 }
 
 /** The package root of `name` as the enclave's code sees it. */
@@ -75,6 +77,7 @@ export function enclaveCommand(options: LaunchOptions = {}): { command: string; 
     main,
     '--engine', options.jit ? 'v8' : 'interpreter',
     ...(options.contractDebug ? ['--contract-debug'] : []),
+    '--log-level', options.logLevel ?? 'info',
   ];
   return { command: process.execPath, args };
 }

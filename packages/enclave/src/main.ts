@@ -2,6 +2,7 @@
  * The enclave process. Started by the host (see launch.ts) as
  *   node --jitless --disallow-code-generation-from-strings --experimental-permission
  *        --allow-fs-read=<its own code> … main.js [--engine interpreter|v8] [--contract-debug]
+ *        [--log-level error|warn|info|debug]
  * with fd 3 and fd 4 as its pipes to the host. It answers ecalls one at a time until the host closes
  * fd 3. A frame it cannot decode fails that ecall (enclave_error); only a broken pipe ends it.
  */
@@ -15,7 +16,12 @@ if (engine !== 'interpreter' && engine !== 'v8') {
   process.stderr.write(`enclave: unknown engine ${engine}\n`);
   process.exit(2);
 }
-const enclave = new Enclave({ engine, contractDebug: args.includes('--contract-debug') });
+const level = args.includes('--log-level') ? args[args.indexOf('--log-level') + 1] : 'info';
+if (level !== 'error' && level !== 'warn' && level !== 'info' && level !== 'debug') {
+  process.stderr.write(`enclave: unknown log level ${level}\n`);
+  process.exit(2);
+}
+const enclave = new Enclave({ engine, contractDebug: args.includes('--contract-debug'), logLevel: level });
 const port = new PipePort(enclave);
 
 for (;;) {

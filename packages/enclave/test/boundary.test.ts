@@ -24,8 +24,8 @@ interface Transport { name: string; ecall(e: EcallRequest, h: OcallHandlers): Pr
 function transports(): Transport[] {
   const plogs: string[] = [];
   const ilogs: string[] = [];
-  const proc = new EnclaveProcess({ ...enclaveCommand(), timeoutMs: 60_000, log: (l, e, m) => plogs.push(`${l} ${e} ${m}`) });
-  const inproc = new InProcessEnclave({ log: (l, e, m) => ilogs.push(`${l} ${e} ${m}`) });
+  const proc = new EnclaveProcess({ ...enclaveCommand({ logLevel: 'debug' }), timeoutMs: 60_000, log: (l, e, m) => plogs.push(`${l} ${e} ${m}`) });
+  const inproc = new InProcessEnclave({ logLevel: 'debug', log: (l, e, m) => ilogs.push(`${l} ${e} ${m}`) });
   return [
     { name: 'process', ecall: (e, h) => proc.ecall(e, h), close: () => proc.close(), logs: plogs },
     { name: 'in-process', ecall: (e, h) => inproc.ecall(e, h), close: () => inproc.close(), logs: ilogs },
@@ -114,5 +114,8 @@ for (const t of all) {
       (e: unknown) => e instanceof EnclaveError && /host misbehaved: no code with hash (07){32} was staged/.test(e.message));
     assert.ok(t.logs.some((l) => l.startsWith('debug ecall_entered EcallQuery')), t.logs.slice(0, 5).join('\n'));
     assert.ok(t.logs.some((l) => l.startsWith('error ecall_failed')));
+    assert.ok(t.logs.some((l) => /^debug gas_used EcallHandle \d+: \d+ of 100000000, \d+ read ocalls$/.test(l)), 'gas and ocalls per ecall');
+    assert.ok(t.logs.some((l) => /^info vm_error EcallHandle \d+: gas_depletion/.test(l)), 'VM errors at info');
+    assert.ok(!t.logs.some((l) => /Cloak Token|secret1/.test(l)), 'no message content in the log');
   });
 }

@@ -19,9 +19,9 @@ const ENV: Env = { height: 7n, timeNanos: 1_700_000_000_000_000_000n, chainId: '
 const procs: EnclaveProcess[] = [];
 after(() => procs.forEach((p) => p.close()));
 
-function enclave(opts: { timeoutMs?: number; jit?: boolean } = {}) {
+function enclave(opts: { timeoutMs?: number; jit?: boolean; logLevel?: 'info' | 'debug' } = {}) {
   const logs: string[] = [];
-  const p = new EnclaveProcess({ ...enclaveCommand({ jit: opts.jit ?? false }), timeoutMs: opts.timeoutMs ?? 60_000, log: (l, e, m) => logs.push(`${l} ${e} ${m}`) });
+  const p = new EnclaveProcess({ ...enclaveCommand({ jit: opts.jit ?? false, logLevel: opts.logLevel ?? 'debug' }), timeoutMs: opts.timeoutMs ?? 60_000, log: (l, e, m) => logs.push(`${l} ${e} ${m}`) });
   procs.push(p);
   return { p, logs };
 }
@@ -82,6 +82,14 @@ test('the token through the real enclave process: same answers, write sets and g
   }
   assert.deepEqual(theirs.range(undefined, undefined, 'ascending'), mine.range(undefined, undefined, 'ascending'));
   assert.ok(logs.some((l) => l.startsWith('debug ecall_entered')), logs.join('\n'));
+});
+
+test('at the default log level the enclave sends no debug records', async () => {
+  const { p, logs } = enclave({ logLevel: 'info' });
+  const staged = await p.ecall({ type: Type.EcallAllocate, code: token }, handlers(new MemoryStorage()));
+  assert.equal(staged.type, Type.AllocateResult);
+  await assert.rejects(p.ecall({ type: Type.EcallQuery, codeHash: new Uint8Array(32), env: ENV, msg: enc.encode('{}'), gasLimit: 1n, depth: 1 }, handlers(new MemoryStorage())), EnclaveError);
+  assert.ok(logs.length > 0 && logs.every((l) => !l.startsWith('debug')), logs.join('\n'));
 });
 
 test('inside the enclave process there is no WebAssembly, no eval, no child process, no file outside its code', async () => {
