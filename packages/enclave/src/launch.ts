@@ -61,8 +61,11 @@ function resolutionPath(name: string): string | undefined {
   return undefined;
 }
 
-/** `[node, ...args]` to spawn the enclave with. */
-export function enclaveCommand(options: LaunchOptions = {}): { command: string; args: string[] } {
+/**
+ * The command to spawn the enclave with, and the mode it runs in, for the host's status
+ * ("interpreter, --jitless" by default; "v8, JIT" with `jit`).
+ */
+export function enclaveCommand(options: LaunchOptions = {}): { command: string; args: string[]; mode: string } {
   const main = realpathSync(fileURLToPath(new URL('./main.js', import.meta.url)));
   const reads = CODE.map(packageRoot);
   const links = CODE.map(resolutionPath).filter((p): p is string => p !== undefined && !reads.includes(p));
@@ -79,5 +82,5 @@ export function enclaveCommand(options: LaunchOptions = {}): { command: string; 
     ...(options.contractDebug ? ['--contract-debug'] : []),
     '--log-level', options.logLevel ?? 'info',
   ];
-  return { command: process.execPath, args };
+  return { command: process.execPath, args, mode: options.jit ? 'v8 engine, JIT' : 'interpreter, --jitless' };
 }

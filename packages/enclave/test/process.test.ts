@@ -185,3 +185,23 @@ test('queries run on a pool of their own processes: a slow query delays no other
     pool.close();
   }
 });
+
+test('the JIT mode (v8 engine in the enclave) gives the same answers and gas as the default mode', async () => {
+  assert.equal(enclaveCommand().mode, 'interpreter, --jitless');
+  assert.equal(enclaveCommand({ jit: true }).mode, 'v8 engine, JIT');
+  const outs: string[][] = [];
+  for (const jit of [false, true]) {
+    const { p } = enclave({ jit });
+    const storage = new MemoryStorage();
+    const staged = await p.ecall({ type: Type.EcallAllocate, code: token }, handlers(storage));
+    const codeHash = (staged as { codeHash: Uint8Array }).codeHash;
+    const out: string[] = [];
+    out.push(got(await p.ecall({ type: Type.EcallInit, codeHash, env: ENV, sender: addr(1), funds: [], msg: enc.encode(`{"name":"Cloak Token","symbol":"CLK","decimals":6,"initial_balances":[{"address":"${addr(1)}","amount":"50"}]}`), gasLimit: 10_000_000n }, handlers(storage)), storage));
+    for (const amount of ['20', '40']) {
+      out.push(got(await p.ecall({ type: Type.EcallHandle, handle: 'execute', codeHash, env: ENV, sender: addr(1), funds: [], msg: enc.encode(`{"transfer":{"recipient":"${addr(2)}","amount":"${amount}"}}`), gasLimit: 10_000_000n }, handlers(storage)), storage));
+    }
+    outs.push(out);
+  }
+  assert.deepEqual(outs[1], outs[0]);
+  assert.match(outs[0][2], /contract_error/, 'the overdraft fails the same way');
+});

@@ -54,6 +54,8 @@ export type Logger = (level: LogLevel, event: string, message: string) => void;
 export interface EnclaveProcessOptions {
   command: string;
   args: string[];
+  /** How the enclave runs, for status displays (e.g. "interpreter, --jitless"). */
+  mode?: string;
   /** Milliseconds an ecall may take, nested calls included (default 30 s). */
   timeoutMs?: number;
   log?: Logger;
@@ -81,6 +83,11 @@ export class EnclaveProcess {
 
   get running(): boolean {
     return this.child !== null;
+  }
+
+  /** How the enclave runs ("interpreter, --jitless" / "v8 engine, JIT"), as its launcher said. */
+  get mode(): string {
+    return this.options.mode ?? 'unknown';
   }
 
   private start(): void {
