@@ -13,7 +13,7 @@
  * messages, which will be secrets once encryption lands.
  */
 import {
-  LIMITS, ProtocolError, Type, type Coin, type EnclaveMessage, type Env, type HostMessage, type LogLevel, type Outcome, type QueryAnswer,
+  LIMITS, LOG_LEVELS, ProtocolError, Type, type Coin, type EnclaveMessage, type Env, type HostMessage, type LogLevel, type Outcome, type QueryAnswer,
 } from '@cloak/protocol';
 import {
   MemoryStorage, Vm, VmError, parseJson, stringifyJson, type CallEnv, type CallResult, type EngineName, type JsonValue,
@@ -47,7 +47,11 @@ export interface EnclaveOptions {
   logLevel?: LogLevel;
 }
 
-const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+/** At most `n` UTF-16 units of `s`, well-formed (a cut never splits a surrogate pair into a lone half). */
+export function clip(s: string, n: number): string {
+  const cut = s.length > n ? `${s.slice(0, n)}…` : s;
+  return (cut as string & { toWellFormed(): string }).toWellFormed();
+}
 
 export class Enclave {
   private readonly vm: Vm;
@@ -76,7 +80,7 @@ export class Enclave {
       this.log('debug', 'ecall_left', `${Type[m.type]} ${id}${r.type === Type.EcallResult ? ` ${r.outcome.kind} gas ${r.gasUsed}` : ''}`);
       return r;
     } catch (e) {
-      const message = e instanceof HostMisbehaved ? e.message : e instanceof VmError ? `${e.kind}: ${e.message}` : `enclave failure: ${e instanceof Error ? e.message : String(e)}`;
+      const message = clip(e instanceof HostMisbehaved ? e.message : e instanceof VmError ? `${e.kind}: ${e.message}` : `enclave failure: ${e instanceof Error ? e.message : String(e)}`, 4096);
       this.log('error', 'ecall_failed', `${Type[m.type]} ${id}: ${message}`);
       return { type: Type.EnclaveError, id, message };
     } finally {
@@ -124,15 +128,20 @@ export class Enclave {
     // A host that answered an ocall wrongly shows up here as the cause of a VM error: fail the ecall.
     if (r.kind === 'vm_error' && r.error.cause instanceof HostMisbehaved) throw r.error.cause;
     if (r.kind === 'vm_error' && r.error.cause instanceof ProtocolError) throw new HostMisbehaved(r.error.cause.message);
-    if (r.kind === 'vm_error') this.log('info', 'vm_error', `${Type[m.type]} ${m.id}: ${r.error.kind}: ${r.error.message.slice(0, 300)}`);
+    // The kind only: a VM error's message can hold contract text (an abort's panic message).
+    if (r.kind === 'vm_error') this.log('info', 'vm_error', `${Type[m.type]} ${m.id}: ${r.error.kind}`);
     this.log('debug', 'gas_used', `${Type[m.type]} ${m.id}: ${r.gasUsed} of ${m.gasLimit}, ${storage.reads} read ocalls`);
     return { type: Type.EcallResult, id: m.id, outcome: outcome(r, storage), gasUsed: r.gasUsed };
   }
 
   /** Sends a structured log record to the host (the enclave cannot print), if its level is wanted. */
   log(level: LogLevel, event: string, message: string): void {
-    if (LEVELS.indexOf(level) > LEVELS.indexOf(this.options.logLevel ?? 'info')) return;
-    this.port?.send({ type: Type.Log, level, event, message: message.length > 4096 ? `${message.slice(0, 4096)}…` : message });
+    if (LOG_LEVELS.indexOf(level) > LOG_LEVELS.indexOf(this.options.logLevel ?? 'info')) return;
+    try {
+      this.port?.send({ type: Type.Log, level, event, message: clip(message, 4096) });
+    } catch {
+      // A log record that cannot be sent is dropped; logging never fails a call.
+    }
   }
 }
 
@@ -156,8 +165,7 @@ function callEnv(e: Env, codeHash: string): CallEnv {
 function outcome(r: CallResult, storage: OcallStorage): Outcome {
   const tooLarge = (what: string, n: number, limit: number): Outcome => ({ kind: 'vm_error', errorKind: 'limit_exceeded', message: `the ${what} of ${n} bytes exceeds the enclave boundary's limit of ${limit}` });
   if (r.kind === 'vm_error') {
-    const message = r.error.message.length > 4096 ? `${r.error.message.slice(0, 4096)}…` : r.error.message;
-    return { kind: 'vm_error', errorKind: r.error.kind, message };
+    return { kind: 'vm_error', errorKind: r.error.kind, message: clip(r.error.message, 4096) };
   }
   if (r.kind === 'contract_error') {
     const error = enc.encode(stringifyJson(r.error));
@@ -166,7 +174,12 @@ function outcome(r: CallResult, storage: OcallStorage): Outcome {
   const value = enc.encode(stringifyJson(r.value));
   if (value.length > LIMITS.result) return tooLarge('result', value.length, LIMITS.result);
   if (r.answer && r.answer.length > LIMITS.result) return tooLarge('query answer', r.answer.length, LIMITS.result);
-  return { kind: 'ok', value, ...(r.answer ? { answer: r.answer } : {}), writes: storage.writeSet() };
+  const writes = storage.writeSet();
+  if (writes.length > LIMITS.writes) return { kind: 'vm_error', errorKind: 'limit_exceeded', message: `the write set of ${writes.length} entries exceeds the enclave boundary's limit of ${LIMITS.writes}` };
+  // Encoded size: value, answer, and per entry key + value + 10 bytes of lengths and flags.
+  const size = value.length + (r.answer?.length ?? 0) + writes.reduce((n, [k, v]) => n + k.length + (v?.length ?? 0) + 10, 0) + 64;
+  if (size > LIMITS.frame) return tooLarge('answer', size, LIMITS.frame);
+  return { kind: 'ok', value, ...(r.answer ? { answer: r.answer } : {}), writes };
 }
 
 /**
@@ -174,7 +187,7 @@ function outcome(r: CallResult, storage: OcallStorage): Outcome {
  * read twice crosses once; the VM's own overlay serves the call's writes), ranges are ocalls, and
  * the writes the VM commits on success are kept as the ecall's write set.
  */
-class OcallStorage implements Storage {
+export class OcallStorage implements Storage {
   private readonly cache = new MemoryStorage();
   private readonly absent = new Set<string>();
   private readonly writes = new Map<string, [Uint8Array, Uint8Array | null]>();
@@ -248,8 +261,9 @@ class OcallStorage implements Storage {
 class OcallQuerier implements Querier {
   constructor(private readonly id: number, private readonly port: OcallPort) {}
 
-  query(request: JsonValue, depth: number, gasLimit: bigint): { result: QuerierResult; gasUsed: bigint } {
-    const a = this.port.ocall({ type: Type.OcallQueryChain, id: this.id, request: enc.encode(stringifyJson(request)), depth, gasLimit });
+  query(request: JsonValue, depth: number, gasLimit: bigint, raw?: Uint8Array): { result: QuerierResult; gasUsed: bigint } {
+    // The contract's own bytes go out (re-serialising could change numbers and grow the request).
+    const a = this.port.ocall({ type: Type.OcallQueryChain, id: this.id, request: raw ?? enc.encode(stringifyJson(request)), depth, gasLimit });
     if (a.type !== Type.QueryChainResult || a.id !== this.id) throw unexpected(a, 'query_chain_result', this.id);
     if (a.gasUsed > gasLimit) throw new HostMisbehaved(`query_chain answer used ${a.gasUsed} gas of ${gasLimit}`);
     return { result: querierResult(a.result), gasUsed: a.gasUsed };
@@ -270,6 +284,6 @@ function querierResult(a: QueryAnswer): QuerierResult {
 }
 
 function unexpected(a: HostMessage, want: string, id: number): HostMisbehaved {
-  if (a.type === Type.OcallFailed) return new HostMisbehaved(`the host could not answer (${a.message.slice(0, 200)})`);
+  if (a.type === Type.OcallFailed) return new HostMisbehaved(`the host could not answer (${clip(a.message, 200)})`);
   return new HostMisbehaved(`expected ${want} for ecall ${id}, got ${Type[a.type] ?? a.type} for ${a.id}`);
 }

@@ -43,9 +43,8 @@ for (;;) {
     port.send({ type: Type.EnclaveError, id, message: `host misbehaved: ${why}` });
     continue;
   }
-  const answer = enclave.dispatch(m, port);
   try {
-    port.send(answer);
+    port.send(enclave.dispatch(m, port));
   } catch (e) {
     // An answer that cannot be encoded (outcome() keeps within the limits; this is the last guard).
     port.send({ type: Type.EnclaveError, id: m.id, message: `enclave failure: the answer could not be sent (${e instanceof Error ? e.message.slice(0, 200) : 'unknown'})` });

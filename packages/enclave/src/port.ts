@@ -77,10 +77,10 @@ export class PipePort implements OcallPort {
         throw e;
       }
       if (a.type === Type.EcallQuery) {
-        // A nested query (the host serving query_chain): run it now, then keep waiting.
-        const answer = this.enclave.dispatch(a, this);
+        // A nested query (the host serving query_chain, or any ocall: the query depth and the stack
+        // limit bound the nesting): run it now, then keep waiting.
         try {
-          this.write(answer);
+          this.write(this.enclave.dispatch(a, this));
         } catch (e) {
           this.write({ type: Type.EnclaveError, id: a.id, message: `enclave failure: the answer could not be sent (${e instanceof Error ? e.message.slice(0, 200) : 'unknown'})` });
         }

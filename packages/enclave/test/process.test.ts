@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { bech32 } from '@scure/base';
-import { EnclaveError, EnclaveProcess, EnclaveUnavailable, Type, type EnclaveMessage, type Env, type OcallHandlers } from '@cloak/protocol';
+import { EnclaveError, EnclaveProcess, EnclaveUnavailable, Type, type EcallRequest, type EnclaveMessage, type Env, type OcallHandlers } from '@cloak/protocol';
 import { MemoryStorage, Vm, stringifyJson, type CallResult, type StoredCode } from '@cloak/vm';
 import { enclaveCommand } from '@cloak/enclave/launch';
 
@@ -204,4 +204,22 @@ test('the JIT mode (v8 engine in the enclave) gives the same answers and gas as 
   }
   assert.deepEqual(outs[1], outs[0]);
   assert.match(outs[0][2], /contract_error/, 'the overdraft fails the same way');
+});
+
+test('the host side survives its own handlers: a 100 KiB error, an oversized range; close() is final', async () => {
+  const { p } = enclave();
+  const storage = new MemoryStorage();
+  const staged = await p.ecall({ type: Type.EcallAllocate, code: token }, handlers(storage));
+  const codeHash = (staged as { codeHash: Uint8Array }).codeHash;
+  got(await p.ecall({ type: Type.EcallInit, codeHash, env: ENV, sender: addr(1), funds: [], msg: enc.encode(`{"name":"Cloak Token","symbol":"CLK","decimals":6,"initial_balances":[{"address":"${addr(1)}","amount":"9"}]}`), gasLimit: 10_000_000n }, handlers(storage)), storage);
+  const transfer: EcallRequest = { type: Type.EcallHandle, handle: 'execute', codeHash, env: ENV, sender: addr(1), funds: [], msg: enc.encode(`{"transfer":{"recipient":"${addr(2)}","amount":"1"}}`), gasLimit: 10_000_000n };
+  await assert.rejects(p.ecall(transfer, { ...handlers(storage), readDb: () => { throw new Error(`no: ${'x'.repeat(100_000)}\ud83d`); } }),
+    (e: unknown) => e instanceof EnclaveError && /^host misbehaved: the host could not answer \(no: x+…\)$/.test(e.message));
+  await assert.rejects(p.ecall(transfer, { ...handlers(storage), readDb: () => new Uint8Array(200_000) }),
+    (e: unknown) => e instanceof EnclaveError && /the host's answer could not be sent: value: 200000 bytes exceed the limit of 131072/.test(e.message));
+  const ok = await p.ecall(transfer, handlers(storage));
+  assert.equal((ok as { outcome: { kind: string } }).outcome.kind, 'ok', 'the same process carries on');
+  p.close();
+  await assert.rejects(p.ecall(transfer, handlers(storage)), (e: unknown) => e instanceof EnclaveUnavailable && /closed/.test(e.message));
+  assert.equal(p.running, false);
 });

@@ -78,6 +78,7 @@ export class EnclaveProcess {
   incarnation = 0;
   /** Why the last process ended, for the error of whatever comes next. */
   private lastExit = '';
+  private closed = false;
 
   constructor(private readonly options: EnclaveProcessOptions) {}
 
@@ -91,7 +92,9 @@ export class EnclaveProcess {
   }
 
   private start(): void {
-    const child = spawn(this.options.command, this.options.args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    // A minimal environment: nothing of the host's (NODE_OPTIONS could widen the permissions, and
+    // variables may hold secrets).
+    const child = spawn(this.options.command, this.options.args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: {} });
     this.child = child;
     this.incarnation++;
     this.toEnclave = child.stdio[3] as Writable;
@@ -101,11 +104,21 @@ export class EnclaveProcess {
     (child.stdio[2] as Readable).on('data', (d: Buffer) => {
       stderr = (stderr + d.toString('utf8')).slice(-4096);
     });
-    from.on('data', (d: Buffer) => this.onData(d));
+    // Bytes of a process that was replaced must never reach its successor.
+    from.on('data', (d: Buffer) => {
+      if (this.child === child) this.onData(d);
+    });
     this.toEnclave.on('error', () => {});
+    from.on('error', () => {});
+    child.on('error', (e) => {
+      if (this.child !== child) return;
+      this.fail(new EnclaveUnavailable(`the enclave process could not run: ${e.message}`));
+    });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
-      this.lastExit = `the enclave process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`;
+      const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^Node\.js v/.test(l) && !/^Warning: disabling flag/.test(l));
+      const why = lines.find((l) => /Error/.test(l)) ?? lines.at(-1);
+      this.lastExit = `the enclave process exited (${signal ?? `code ${code}`})${why ? `: ${why.slice(0, 300)}` : ''}`;
       this.fail(new EnclaveUnavailable(this.lastExit));
     });
   }
@@ -115,7 +128,11 @@ export class EnclaveProcess {
     const child = this.child;
     this.child = null;
     this.toEnclave = null;
-    if (child !== null && child.exitCode === null) child.kill('SIGKILL');
+    this.buffered = Buffer.alloc(0);
+    if (child !== null) {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      for (const s of child.stdio) s?.destroy();
+    }
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const p of all) p.reject(err);
@@ -158,9 +175,14 @@ export class EnclaveProcess {
         return;
       case Type.OcallQueryChain:
         Promise.resolve()
-          .then(() => p.handlers.queryChain(m.request, m.depth, m.gasLimit, (e, h) => this.send(e, h)))
-          .then((a) => this.write({ type: Type.QueryChainResult, id: m.id, result: a.result, gasUsed: a.gasUsed }))
-          .catch((e: unknown) => this.write({ type: Type.OcallFailed, id: m.id, message: e instanceof Error ? e.message : String(e) }));
+          .then(() => p.handlers.queryChain(m.request, m.depth, m.gasLimit, (e, h) => {
+            // Only queries nest, and only while this ecall is still waiting.
+            if (e.type !== Type.EcallQuery) return Promise.reject(new Error('only queries can be nested'));
+            if (!this.pending.has(m.id)) return Promise.reject(new EnclaveUnavailable('the ecall this query belongs to has ended'));
+            return this.send(e, h);
+          }))
+          .then((a) => this.reply(m.id, { type: Type.QueryChainResult, id: m.id, result: a.result, gasUsed: a.gasUsed }))
+          .catch((e: unknown) => this.reply(m.id, { type: Type.OcallFailed, id: m.id, message: safeText(e instanceof Error ? e.message : String(e)) }));
         return;
       default:
         this.pending.delete(m.id);
@@ -173,9 +195,23 @@ export class EnclaveProcess {
     try {
       a = f();
     } catch (e) {
-      a = { type: Type.OcallFailed, id, message: e instanceof Error ? e.message : String(e) };
+      a = { type: Type.OcallFailed, id, message: safeText(e instanceof Error ? e.message : String(e)) };
     }
-    this.write(a);
+    this.reply(id, a);
+  }
+
+  /**
+   * Answers an ocall of ecall `id` if that ecall still waits (a late answer after a timeout must not
+   * reach the next process). An answer that cannot be encoded (a handler's oversized range, say)
+   * becomes an OcallFailed; nothing a handler returns can throw out of here.
+   */
+  private reply(id: number, a: HostMessage): void {
+    if (!this.pending.has(id)) return;
+    try {
+      this.write(a);
+    } catch (e) {
+      this.write({ type: Type.OcallFailed, id, message: safeText(`the host's answer could not be sent: ${e instanceof Error ? e.message : String(e)}`) });
+    }
   }
 
   private write(m: HostMessage): void {
@@ -204,7 +240,9 @@ export class EnclaveProcess {
    * or EnclaveError (the enclave refused the call).
    */
   ecall(e: EcallRequest, handlers: OcallHandlers): Promise<EnclaveMessage> {
+    if (this.closed) return Promise.reject(new EnclaveUnavailable('the enclave was closed'));
     const run = async (): Promise<EnclaveMessage> => {
+      if (this.closed) throw new EnclaveUnavailable('the enclave was closed');
       const timeoutMs = this.options.timeoutMs ?? 30_000;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -227,8 +265,15 @@ export class EnclaveProcess {
     return result;
   }
 
-  /** Stops the process (pending ecalls fail). */
+  /** Stops the process for good: pending and later ecalls fail. */
   close(): void {
+    this.closed = true;
     this.fail(new EnclaveUnavailable('the enclave was closed'));
   }
+}
+
+/** At most 4 KiB of well-formed text (a message that always encodes). */
+function safeText(s: string): string {
+  const cut = s.length > 4096 ? `${s.slice(0, 4096)}…` : s;
+  return (cut as string & { toWellFormed(): string }).toWellFormed();
 }

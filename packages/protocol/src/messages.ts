@@ -24,7 +24,7 @@
 import { ProtocolError, Reader, Writer } from './codec.js';
 
 export const LIMITS = {
-  /** One frame: a 4 MiB message, its env and a write set fit. */
+  /** One frame: a 4 MiB message with its env, a 16 MiB result, or a 16 MiB write set (the enclave checks what it sends). */
   frame: 24 * 1024 * 1024,
   code: 2 * 1024 * 1024,
   /** A contract message (the VM's MAX_ARGUMENT_LENGTH). */
@@ -38,8 +38,8 @@ export const LIMITS = {
   queryRequest: 64 * 1024,
   /** A query answer or a contract's result JSON. */
   result: 16 * 1024 * 1024,
-  /** Records of one range answer. */
-  records: 256,
+  /** Records of one range answer: 64 × (64 KiB key + 128 KiB value) = 12 MiB, within a frame. */
+  records: 64,
   /** Entries of a write set and their bytes (the VM's MAX_WRITE_SET_BYTES). */
   writes: 1 << 20,
   writeBytes: 16 * 1024 * 1024,

@@ -299,7 +299,7 @@ test('list counts over their limits: funds, range records, (write sets above); t
 
   const records = new Writer().u8(Type.RangeResult).u32(1).u32(LIMITS.records + 1);
   for (let i = 0; i < LIMITS.records + 1; i++) records.u32(0).u32(0);
-  assert.throws(() => decodeHost(records.finish()), protocolError(/^records: 257 items exceed the limit of 256 /, 5));
+  assert.throws(() => decodeHost(records.finish()), protocolError(new RegExp(`^records: ${LIMITS.records + 1} items exceed the limit of ${LIMITS.records} `), 5));
 });
 
 test('a code hash that is not 32 bytes: the writer and the reader refuse it', () => {

@@ -48,9 +48,10 @@ export interface Querier {
   /**
    * Answers `request` (a parsed QueryRequest) for a caller at depth `depth - 1`: nested contract calls
    * run at `depth`. `gasLimit` is the caller's gas left; `gasUsed` is charged to the caller and must
-   * not exceed it. Throwing a VmError aborts the calling contract (use it for running out of gas).
+   * not exceed it. `raw` is the request exactly as the contract wrote it (to pass on untouched).
+   * Throwing a VmError aborts the calling contract (use it for running out of gas).
    */
-  query(request: JsonValue, depth: number, gasLimit: bigint): { result: QuerierResult; gasUsed: bigint };
+  query(request: JsonValue, depth: number, gasLimit: bigint, raw?: Uint8Array): { result: QuerierResult; gasUsed: bigint };
 }
 
 const enc = new TextEncoder();
@@ -103,7 +104,7 @@ export function queryImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunction
         result = { systemError: { unsupported_request: { kind: 'no querier' } } };
       } else {
         const left = inst.gasLeft;
-        const answer = querier.query(request, depth + 1, left);
+        const answer = querier.query(request, depth + 1, left, bytes);
         if (typeof answer.gasUsed !== 'bigint' || answer.gasUsed < 0n) throw new VmError('communication', 'query_chain: the querier reported an invalid gas amount');
         chargeGas(ctx, answer.gasUsed);
         result = answer.result;

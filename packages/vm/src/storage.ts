@@ -31,6 +31,13 @@ function toStr(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
 }
 
+/** `key ‖ 0x00`: the smallest key after `key`. */
+function concatZero(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+}
+
 /** The bytes of a key string, in a buffer of their own (never a view into a shared pool). */
 function fromStr(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'latin1'));
@@ -126,25 +133,52 @@ export class Overlay implements Storage {
   }
 
   range(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order, limit = Infinity): [Uint8Array, Uint8Array][] {
-    // Merge the base's records with the buffered ones (buffered wins), in `order`. Each buffered key
-    // hides at most one base record, so `limit` + their number base records are enough.
-    const mine = keysInRange(this.pendingKeys, start, end, order);
-    const base = this.base.range(start, end, order, limit + mine.length);
+    // Merge the base's records with the buffered ones (buffered wins), in `order`, reading the base a
+    // page at a time and only as far as needed: a cursor step (limit 1) costs one base record, plus
+    // the ones buffered removals hide, whatever the number of buffered keys.
+    const keys = this.pendingKeys;
+    let from = start === undefined ? 0 : lowerBound(keys, toStr(start));
+    let to = end === undefined ? keys.length : lowerBound(keys, toStr(end));
+    const nextMine = (): string | undefined => {
+      if (from >= to) return undefined;
+      return order === 'ascending' ? keys[from] : keys[to - 1];
+    };
+    const takeMine = () => (order === 'ascending' ? from++ : to--);
     const before = order === 'ascending' ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
+    let page: [Uint8Array, Uint8Array][] = [];
+    let pi = 0;
+    let baseDone = false;
+    let bStart = start;
+    let bEnd = end;
+    const nextBase = (): [Uint8Array, Uint8Array] | undefined => {
+      if (pi < page.length) return page[pi];
+      if (baseDone) return undefined;
+      const want = Number.isFinite(limit) ? Math.max(1, limit - out.length) : Infinity;
+      page = this.base.range(bStart, bEnd, order, want);
+      pi = 0;
+      if (page.length < want || !Number.isFinite(want)) baseDone = true;
+      if (page.length > 0) {
+        const last = page[page.length - 1][0];
+        if (order === 'ascending') bStart = concatZero(last);
+        else bEnd = last;
+      }
+      return page[0];
+    };
     const out: [Uint8Array, Uint8Array][] = [];
-    let i = 0;
-    let j = 0;
-    while ((i < base.length || j < mine.length) && out.length < limit) {
-      const bk = i < base.length ? toStr(base[i][0]) : undefined;
-      const mk = j < mine.length ? mine[j] : undefined;
+    while (out.length < limit) {
+      const b = nextBase();
+      const bk = b === undefined ? undefined : toStr(b[0]);
+      const mk = nextMine();
+      if (bk === undefined && mk === undefined) break;
       if (mk === undefined || (bk !== undefined && before(bk, mk))) {
-        out.push(base[i++]);
+        out.push(b!);
+        pi++;
         continue;
       }
-      if (bk === mk) i++;
+      if (bk === mk) pi++;
+      takeMine();
       const v = this.pending.get(mk)!;
       if (v !== null) out.push([fromStr(mk), v.slice()]);
-      j++;
     }
     return out;
   }
