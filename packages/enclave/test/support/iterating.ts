@@ -8,6 +8,7 @@
 //            under "out"                                          → range ocall with limit 301
 // Every entry point answers an empty Response. (WAT through wabt: tests only, never under --jitless.)
 import { wat } from '@cloak/wasm/test/support/wat.js';
+import { bumpAllocator } from '@cloak/vm/test/support/allocator.js';
 
 const enc = new TextEncoder();
 const le = (n: number) => [n, n >>> 8, n >>> 16, n >>> 24].map((x) => `\\${(x & 255).toString(16).padStart(2, '0')}`).join('');
@@ -35,15 +36,7 @@ export const ITERATING_SOURCE = `(module
   (memory (export "memory") 2)
   (func (export "interface_version_8"))
   (func (export "requires_iterator"))
-  (global $top (mut i32) (i32.const 16384))
-  (func (export "allocate") (param $n i32) (result i32) (local $r i32)
-    (local.set $r (global.get $top))
-    (global.set $top (i32.add (local.get $r) (i32.add (local.get $n) (i32.const 16))))
-    (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
-    (i32.store offset=4 (local.get $r) (local.get $n))
-    (i32.store offset=8 (local.get $r) (i32.const 0))
-    (local.get $r))
-  (func (export "deallocate") (param i32))
+  ${bumpAllocator(16384)}
   ${region(B, 'b')}
   ${region(D, 'd')}
   ${region(OUT, 'out')}
