@@ -223,3 +223,15 @@ test('the host side survives its own handlers: a 100 KiB error, an oversized ran
   await assert.rejects(p.ecall(transfer, handlers(storage)), (e: unknown) => e instanceof EnclaveUnavailable && /closed/.test(e.message));
   assert.equal(p.running, false);
 });
+
+test('a large answer (3 MB) crosses the pipes in many chunks and arrives whole', async () => {
+  const sink = new Uint8Array(readFileSync(new URL('../../../contracts/build/kitchen-sink-v1.wasm', import.meta.url)));
+  const { p } = enclave({ jit: true });
+  const storage = new MemoryStorage();
+  const codeHash = (await p.ecall({ type: Type.EcallAllocate, code: sink }, handlers(storage)) as { codeHash: Uint8Array }).codeHash;
+  const r = await p.ecall({ type: Type.EcallQuery, codeHash, env: ENV, msg: enc.encode('{"huge_result":{"bytes":3000000}}'), gasLimit: 10_000_000_000n, depth: 1 }, handlers(storage));
+  assert.equal(r.type, Type.EcallResult);
+  const answer = (r as { outcome: { kind: string; answer?: Uint8Array } }).outcome;
+  assert.equal(answer.kind, 'ok');
+  assert.equal(answer.answer!.length, 3_000_000 + '{"filler":""}'.length);
+});

@@ -73,7 +73,9 @@ export class EnclaveProcess {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
-  private buffered: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet framed, as the chunks they came in (each byte is copied once). */
+  private chunks: Buffer[] = [];
+  private have = 0;
   /** Incremented per process started: a caller's staged code belongs to one incarnation. */
   incarnation = 0;
   /** Why the last process ended, for the error of whatever comes next. */
@@ -99,7 +101,8 @@ export class EnclaveProcess {
     this.incarnation++;
     this.toEnclave = child.stdio[3] as Writable;
     const from = child.stdio[4] as Readable;
-    this.buffered = Buffer.alloc(0);
+    this.chunks = [];
+    this.have = 0;
     let stderr = '';
     (child.stdio[2] as Readable).on('data', (d: Buffer) => {
       stderr = (stderr + d.toString('utf8')).slice(-4096);
@@ -128,7 +131,8 @@ export class EnclaveProcess {
     const child = this.child;
     this.child = null;
     this.toEnclave = null;
-    this.buffered = Buffer.alloc(0);
+    this.chunks = [];
+    this.have = 0;
     if (child !== null) {
       if (child.exitCode === null) child.kill('SIGKILL');
       for (const s of child.stdio) s?.destroy();
@@ -138,14 +142,31 @@ export class EnclaveProcess {
     for (const p of all) p.reject(err);
   }
 
+  /** Removes the first `n` buffered bytes and returns them in one buffer. */
+  private take(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, n - at);
+      c.copy(out, at, 0, k);
+      at += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.have -= n;
+    return out;
+  }
+
   private onData(d: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? d : Buffer.concat([this.buffered, d]);
-    while (this.buffered.length >= 4) {
-      const n = this.buffered.readUInt32LE(0);
+    this.chunks.push(d);
+    this.have += d.length;
+    while (this.have >= 4) {
+      while (this.chunks[0].length < 4) this.chunks.splice(0, 2, Buffer.concat(this.chunks.slice(0, 2)));
+      const n = this.chunks[0].readUInt32LE(0);
       if (n > LIMITS.frame) return this.fail(new EnclaveUnavailable(`the enclave sent a frame of ${n} bytes (limit ${LIMITS.frame})`));
-      if (this.buffered.length < 4 + n) return;
-      const body = new Uint8Array(this.buffered.subarray(4, 4 + n));
-      this.buffered = this.buffered.subarray(4 + n);
+      if (this.have < 4 + n) return;
+      const body = new Uint8Array(this.take(4 + n).subarray(4));
       let m: EnclaveMessage;
       try {
         m = decodeEnclave(body);
