@@ -16,7 +16,7 @@ import {
   LIMITS, LOG_LEVELS, ProtocolError, Type, type Coin, type EnclaveMessage, type Env, type HostMessage, type LogLevel, type Outcome, type QueryAnswer,
 } from '@cloak/protocol';
 import {
-  MemoryStorage, Vm, VmError, parseJson, stringifyJson, type CallEnv, type CallResult, type EngineName, type JsonValue,
+  Vm, VmError, parseJson, stringifyJson, type CallEnv, type CallResult, type EngineName, type JsonValue,
   type Order, type Querier, type QuerierResult, type Storage, type StoredCode,
 } from '@cloak/vm';
 
@@ -188,8 +188,8 @@ function outcome(r: CallResult, storage: OcallStorage): Outcome {
  * the writes the VM commits on success are kept as the ecall's write set.
  */
 export class OcallStorage implements Storage {
-  private readonly cache = new MemoryStorage();
-  private readonly absent = new Set<string>();
+  /** Answers of this ecall's read ocalls by key (null: absent). */
+  private readonly cache = new Map<string, Uint8Array | null>();
   private readonly writes = new Map<string, [Uint8Array, Uint8Array | null]>();
   /** Read ocalls made (cache misses). */
   reads = 0;
@@ -200,14 +200,12 @@ export class OcallStorage implements Storage {
     const k = Buffer.from(key).toString('latin1');
     const w = this.writes.get(k);
     if (w !== undefined) return w[1] ?? undefined;
-    if (this.absent.has(k)) return undefined;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
+    const cached = this.cache.get(k);
+    if (cached !== undefined) return cached?.slice() ?? undefined;
     this.reads++;
     const a = this.port.ocall({ type: Type.OcallReadDb, id: this.id, key });
     if (a.type !== Type.ReadDbResult || a.id !== this.id) throw unexpected(a, 'read_db_result', this.id);
-    if (a.value === undefined) this.absent.add(k);
-    else this.cache.set(key, a.value);
+    this.cache.set(k, a.value?.slice() ?? null);
     return a.value;
   }
 

@@ -424,6 +424,30 @@ export function cryptoImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctio
   /** A Region with `result`, or the code in the high half. */
   const regionOrCode = (result: Uint8Array | number, what: string): bigint =>
     typeof result === 'number' ? errorI64(result) : BigInt(allocateRegion(ctx, result, what));
+  /** The G1 and G2 aggregates: read the points, charge base + per point, write the sum into `out`. */
+  const aggregateImport = (name: string, pointLength: number, base: bigint, perPoint: bigint, sum: (points: Uint8Array) => Uint8Array | number) =>
+    (pointsPtr: number, outPtr: number): number => {
+      const io = new Reader(ctx, name);
+      const points = io.read(pointsPtr, L.blsPoints, 'points');
+      chargeGas(ctx, base + perPoint * BigInt(Math.floor(points.length / pointLength)));
+      const out = safely(() => sum(points));
+      if (typeof out === 'number') return out;
+      io.write(outPtr, out, 'output');
+      return 0;
+    };
+  /** hash_to_g1 / hash_to_g2: only SHA-256 (hash function 0); the point is written into `out`. */
+  const hashToImport = (name: string, price: bigint, hashTo: (msg: Uint8Array, dst: Uint8Array) => Uint8Array) =>
+    (hashFunction: number, msgPtr: number, dstPtr: number, outPtr: number): number => {
+      const io = new Reader(ctx, name);
+      const msg = io.read(msgPtr, L.blsHashMessage, 'message');
+      const dst = io.read(dstPtr, L.blsHashDst, 'dst');
+      chargeGas(ctx, price);
+      if (hashFunction >>> 0 !== 0) return CRYPTO_ERRORS.unknownHashFunction;
+      const point = safely(() => hashTo(msg, dst));
+      if (typeof point === 'number') return point;
+      io.write(outPtr, point, 'output');
+      return 0;
+    };
 
   const all: HostFunctions = {
     secp256k1_verify(hashPtr: number, sigPtr: number, keyPtr: number): number {
@@ -488,26 +512,10 @@ export function cryptoImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctio
       chargeGas(ctx, CRYPTO_GAS.ed25519BatchVerifyPerSignature * BigInt(sigs.length));
       return safely(() => ed25519BatchVerify(triples));
     },
-    bls12_381_aggregate_g1(pointsPtr: number, outPtr: number): number {
-      const io = new Reader(ctx, 'bls12_381_aggregate_g1');
-      const points = io.read(pointsPtr, L.blsPoints, 'points');
-      const n = BigInt(Math.floor(points.length / G1_LENGTH));
-      chargeGas(ctx, CRYPTO_GAS.bls12381AggregateG1Base + CRYPTO_GAS.bls12381AggregateG1PerPoint * n);
-      const sum = safely(() => aggregate(points, G1_LENGTH, g1, bls12_381.G1.Point.ZERO));
-      if (typeof sum === 'number') return sum;
-      io.write(outPtr, sum, 'output');
-      return 0;
-    },
-    bls12_381_aggregate_g2(pointsPtr: number, outPtr: number): number {
-      const io = new Reader(ctx, 'bls12_381_aggregate_g2');
-      const points = io.read(pointsPtr, L.blsPoints, 'points');
-      const n = BigInt(Math.floor(points.length / G2_LENGTH));
-      chargeGas(ctx, CRYPTO_GAS.bls12381AggregateG2Base + CRYPTO_GAS.bls12381AggregateG2PerPoint * n);
-      const sum = safely(() => aggregate(points, G2_LENGTH, g2, bls12_381.G2.Point.ZERO));
-      if (typeof sum === 'number') return sum;
-      io.write(outPtr, sum, 'output');
-      return 0;
-    },
+    bls12_381_aggregate_g1: aggregateImport('bls12_381_aggregate_g1', G1_LENGTH, CRYPTO_GAS.bls12381AggregateG1Base, CRYPTO_GAS.bls12381AggregateG1PerPoint,
+      (points) => aggregate(points, G1_LENGTH, g1, bls12_381.G1.Point.ZERO)),
+    bls12_381_aggregate_g2: aggregateImport('bls12_381_aggregate_g2', G2_LENGTH, CRYPTO_GAS.bls12381AggregateG2Base, CRYPTO_GAS.bls12381AggregateG2PerPoint,
+      (points) => aggregate(points, G2_LENGTH, g2, bls12_381.G2.Point.ZERO)),
     bls12_381_pairing_equality(psPtr: number, qsPtr: number, rPtr: number, sPtr: number): number {
       const io = new Reader(ctx, 'bls12_381_pairing_equality');
       const ps = io.read(psPtr, L.blsPoints, 'ps');
@@ -518,28 +526,8 @@ export function cryptoImports(ctx: HostContext, era: 'v1' | 'v010'): HostFunctio
       chargeGas(ctx, CRYPTO_GAS.bls12381PairingEqualityBase + CRYPTO_GAS.bls12381PairingEqualityPerPair * k);
       return safely(() => pairingEquality(ps, qs, r, s));
     },
-    bls12_381_hash_to_g1(hashFunction: number, msgPtr: number, dstPtr: number, outPtr: number): number {
-      const io = new Reader(ctx, 'bls12_381_hash_to_g1');
-      const msg = io.read(msgPtr, L.blsHashMessage, 'message');
-      const dst = io.read(dstPtr, L.blsHashDst, 'dst');
-      chargeGas(ctx, CRYPTO_GAS.bls12381HashToG1);
-      if (hashFunction >>> 0 !== 0) return CRYPTO_ERRORS.unknownHashFunction;
-      const point = safely(() => hashToG1(msg, dst));
-      if (typeof point === 'number') return point;
-      io.write(outPtr, point, 'output');
-      return 0;
-    },
-    bls12_381_hash_to_g2(hashFunction: number, msgPtr: number, dstPtr: number, outPtr: number): number {
-      const io = new Reader(ctx, 'bls12_381_hash_to_g2');
-      const msg = io.read(msgPtr, L.blsHashMessage, 'message');
-      const dst = io.read(dstPtr, L.blsHashDst, 'dst');
-      chargeGas(ctx, CRYPTO_GAS.bls12381HashToG2);
-      if (hashFunction >>> 0 !== 0) return CRYPTO_ERRORS.unknownHashFunction;
-      const point = safely(() => hashToG2(msg, dst));
-      if (typeof point === 'number') return point;
-      io.write(outPtr, point, 'output');
-      return 0;
-    },
+    bls12_381_hash_to_g1: hashToImport('bls12_381_hash_to_g1', CRYPTO_GAS.bls12381HashToG1, hashToG1),
+    bls12_381_hash_to_g2: hashToImport('bls12_381_hash_to_g2', CRYPTO_GAS.bls12381HashToG2, hashToG2),
     secp256k1_sign(msgPtr: number, keyPtr: number): bigint {
       chargeGas(ctx, CRYPTO_GAS.secp256k1Sign);
       const io = new Reader(ctx, 'secp256k1_sign');

@@ -76,13 +76,16 @@ function classify(code: StoredCode, err: unknown, exhausted: number, stackHeight
   if (stackHeight >>> 0 > code.stackLimit) return new VmError('runtime', `call stack exhausted (limit ${code.stackLimit})`);
   // A host function failed: the interpreter wraps the thrown value in a `host` trap, V8 passes it on.
   const host = err instanceof Trap ? (err.code === 'host' ? { cause: err.cause } : undefined) : isWasmTrap(err) ? undefined : { cause: err };
-  if (host !== undefined) {
-    if (host.cause instanceof VmError) return host.cause;
-    if (host.cause instanceof RangeError && /call stack/i.test(host.cause.message)) return new VmError('runtime', 'call stack exhausted (host)', { cause: host.cause });
-    return new VmError('runtime', `host failure: ${host.cause instanceof Error ? host.cause.message : String(host.cause)}`, { cause: host.cause });
-  }
+  if (host !== undefined) return hostFailure(host.cause);
   const message = err instanceof Error ? err.message.replace(/^wasm trap: /, '') : String(err);
   return new VmError('runtime', `wasm trap: ${message}`, { cause: err });
+}
+
+/** The VmError for something a host function (or the host around a call) threw. */
+export function hostFailure(err: unknown): VmError {
+  if (err instanceof VmError) return err;
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return new VmError('runtime', 'call stack exhausted (host)', { cause: err });
+  return new VmError('runtime', `host failure: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
 /** V8's own traps are `WebAssembly.RuntimeError`s; anything else out of a V8 call came from the host. */

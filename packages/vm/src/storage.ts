@@ -145,6 +145,7 @@ export class Overlay implements Storage {
     };
     const takeMine = () => (order === 'ascending' ? from++ : to--);
     const before = order === 'ascending' ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
+    const out: [Uint8Array, Uint8Array][] = [];
     let page: [Uint8Array, Uint8Array][] = [];
     let pi = 0;
     let baseDone = false;
@@ -164,7 +165,6 @@ export class Overlay implements Storage {
       }
       return page[0];
     };
-    const out: [Uint8Array, Uint8Array][] = [];
     while (out.length < limit) {
       const b = nextBase();
       const bk = b === undefined ? undefined : toStr(b[0]);

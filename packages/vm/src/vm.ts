@@ -28,7 +28,7 @@ import type { Generation } from '@cloak/wasm';
 import { callRaw, checkResponse, parseContractResult } from './calls.js';
 import { CodeStore, type CodeOptions, type StoredCode } from './code.js';
 import { cryptoImports } from './crypto.js';
-import { instantiateContract, type ContractInstance, type EngineName, type HostFunctions, type InstanceState } from './engine.js';
+import { hostFailure, instantiateContract, type ContractInstance, type EngineName, type HostFunctions, type InstanceState } from './engine.js';
 import { envJsonV010, envJsonV011, envJsonV09, envJsonV1, infoJsonV011, infoJsonV1, type CallEnv, type Coin } from './env.js';
 import { VmError } from './errors.js';
 import {
@@ -153,6 +153,9 @@ export class Vm {
   /** Per code: the fresh state of its instances, and instances restored to it, ready for a call (LRU order). */
   private readonly pools = new Map<StoredCode, { fresh: InstanceState; idle: ContractInstance[] }>();
 
+  /** bech32 → canonical bytes with this VM's prefix (0.8/0.9 env). */
+  private readonly canonical = (human: string): Uint8Array => canonicalAddress(human, this.addressPrefix);
+
   constructor(options: VmOptions = {}) {
     this.engine = options.engine ?? 'interpreter';
     if (this.engine !== 'interpreter' && this.engine !== 'v8') throw new RangeError(`unknown engine "${String(this.engine)}" (interpreter or v8)`);
@@ -207,7 +210,7 @@ export class Vm {
     return this.run(code, 'migrate', call, (abi, env, arity) => {
       if (abi.env === 'v011') return [env(), infoJsonV011(call.sender, []), call.msg];
       if (abi.env === 'v010') return [envJsonV010(call.env, call.sender, []), call.msg];
-      if (abi.env === 'v09') return [envJsonV09(call.env, call.sender, [], (a) => canonicalAddress(a, this.addressPrefix)), call.msg];
+      if (abi.env === 'v09') return [envJsonV09(call.env, call.sender, [], this.canonical), call.msg];
       if (abi.result === 'v1' && arity === 3) {
         const info = stringifyJson({ sender: call.sender, old_migrate_version: call.oldMigrateVersion ?? null });
         return [env(), call.msg, enc.encode(info)];
@@ -219,7 +222,7 @@ export class Vm {
   private withInfo(abi: Abi, env: () => Uint8Array, call: MessageCall): Uint8Array[] {
     const funds = call.funds ?? [];
     if (abi.env === 'v010') return [envJsonV010(call.env, call.sender, funds), call.msg];
-    if (abi.env === 'v09') return [envJsonV09(call.env, call.sender, funds, (a) => canonicalAddress(a, this.addressPrefix)), call.msg];
+    if (abi.env === 'v09') return [envJsonV09(call.env, call.sender, funds, this.canonical), call.msg];
     if (abi.env === 'v011') return [env(), infoJsonV011(call.sender, funds), call.msg];
     return [env(), infoJsonV1(call.sender, funds), call.msg];
   }
@@ -230,7 +233,7 @@ export class Vm {
       case 'v011': return envJsonV011(call.env);
       // 0.8–0.10 entry points without a message sender (reply and sudo do not exist there) get an empty one.
       case 'v010': return envJsonV010(call.env, '', []);
-      case 'v09': return envJsonV09(call.env, '', [], (a) => canonicalAddress(a, this.addressPrefix));
+      case 'v09': return envJsonV09(call.env, '', [], this.canonical);
     }
   }
 
@@ -379,7 +382,7 @@ export class Vm {
       return { kind: 'ok', value: r.value, ...(answer ? { answer } : {}), gasUsed, changes };
     } catch (err) {
       overlay.discard();
-      const error = err instanceof VmError ? err : unexpected(err);
+      const error = hostFailure(err);
       return { kind: 'vm_error', error, gasUsed: error.kind === 'gas_depletion' ? call.gasLimit : used() };
     } finally {
       Object.assign(ctx, outer);
@@ -399,10 +402,4 @@ function signature(code: StoredCode, name: string): { params: number; i32Only: b
   if (m === null) return undefined;
   const params = m[1].trim() === '' ? [] : m[1].split(',').map((t) => t.trim());
   return { params: params.length, i32Only: params.every((t) => t === 'i32') && m[2] === 'i32', type: e!.type! };
-}
-
-/** A failure that is not a VmError (a host bug, a stack overflow of the JS host) still ends only this call. */
-function unexpected(err: unknown): VmError {
-  if (err instanceof RangeError && /call stack/i.test(err.message)) return new VmError('runtime', 'call stack exhausted (host)', { cause: err });
-  return new VmError('runtime', `host failure: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
