@@ -1,22 +1,27 @@
 /**
  * The ecall dispatcher: what the enclave does with each host message, over @cloak/vm.
  *
- *   ecall_allocate → store the code (checks, instrumentation) in the enclave's code cache;
- *   ecall_init / ecall_handle / ecall_query → one VM call on the cached code, whose storage and
- *     querier are ocalls: reads go out as ocall_read_db (cached for the rest of the ecall), ranges
- *     as ocall_range, queries as ocall_query_chain; writes stay in the enclave and come back in the
- *     ecall_result as one write set, which the host applies only if the call succeeded.
+ *   ecall_allocate → store the code (checks, instrumentation) in the enclave's code cache and answer
+ *     its hash and generation;
+ *   ecall_init / ecall_handle / ecall_query → one VM call on the code the ecall names by hash: from
+ *     the cache, or, when the enclave lacks it (a new process, or code evicted from the cache, which
+ *     keeps CODE_CACHE codes), from the host through ocall_load_code, refused unless it has that
+ *     hash. The call's storage and querier are ocalls: reads go out as ocall_read_db (cached for the
+ *     rest of the ecall), ranges as ocall_range, queries as ocall_query_chain; writes stay in the
+ *     enclave and come back in the ecall_result as one write set, which the host applies only if the
+ *     call succeeded.
  *
  * Nothing from the host is trusted: every answer is decoded with its limits by the port and checked
  * here for its type and the id of the ecall it answers; anything else fails that ecall with "host
  * misbehaved: …" (never the process). Errors name what was wrong but never echo keys, values or
  * messages, which will be secrets once encryption lands.
  */
+import { createHash } from 'node:crypto';
 import {
   LIMITS, LOG_LEVELS, ProtocolError, Type, type Coin, type EnclaveMessage, type Env, type HostMessage, type LogLevel, type Outcome, type QueryAnswer,
 } from '@cloak/protocol';
 import {
-  Vm, VmError, parseJson, stringifyJson, type CallEnv, type CallResult, type EngineName, type JsonValue,
+  Vm, VmError, parseJson, prepareCode, stringifyJson, uncompress, type CallEnv, type CallResult, type EngineName, type JsonValue,
   type Order, type Querier, type QuerierResult, type Storage, type StoredCode,
 } from '@cloak/vm';
 
@@ -38,6 +43,39 @@ export class HostMisbehaved extends Error {
 
 const enc = new TextEncoder();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** The VM's code hash (StoredCode.checksum) of uncompressed wasm: SHA-256, lowercase hex. */
+const checksumOf = (wasm: Uint8Array) => createHash('sha256').update(wasm).digest('hex');
+
+/**
+ * Codes the enclave keeps checked and instrumented, least recently used first out. Each holds its
+ * instrumented module and, once run, its compiled form, and a chain holds ever more codes, so the
+ * cache is bounded; 32 is the VM's own bound on codes with pooled instances (POOL_CODES) and more
+ * than the contracts one block usually touches. An evicted code costs, when next named, one
+ * ocall_load_code and one instrumentation (~10 ms for the 35 KiB token).
+ */
+export const CODE_CACHE = 32;
+
+/** A map of at most `capacity` entries that forgets the least recently used one (a Map keeps insertion order). */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, v: V): void {
+    this.map.delete(key);
+    this.map.set(key, v);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+  }
+}
 
 export interface EnclaveOptions {
   engine?: EngineName;
@@ -45,6 +83,8 @@ export interface EnclaveOptions {
   contractDebug?: boolean;
   /** The most verbose level sent to the host (default 'info'): what the host would drop is not even sent. */
   logLevel?: LogLevel;
+  /** Codes kept in the enclave (default CODE_CACHE; tests use fewer to make it load code often). */
+  codeCache?: number;
 }
 
 /** At most `n` UTF-16 units of `s`, well-formed (a cut never splits a surrogate pair into a lone half). */
@@ -55,10 +95,14 @@ export function clip(s: string, n: number): string {
 
 export class Enclave {
   private readonly vm: Vm;
-  private readonly codes = new Map<string, StoredCode>();
+  /** By checksum (lowercase hex). Not the Vm's own code store, which never forgets. */
+  private readonly codes: Lru<StoredCode>;
   private port: OcallPort | null = null;
 
   constructor(private readonly options: EnclaveOptions = {}) {
+    const capacity = options.codeCache ?? CODE_CACHE;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`codeCache ${capacity} is not a positive number of codes`);
+    this.codes = new Lru(capacity);
     this.vm = new Vm({
       engine: options.engine ?? 'interpreter',
       ...(options.contractDebug ? { debug: (m: string) => this.log('debug', 'contract_debug', m) } : {}),
@@ -91,8 +135,7 @@ export class Enclave {
   private ecall(m: HostMessage, port: OcallPort): EnclaveMessage {
     switch (m.type) {
       case Type.EcallAllocate: {
-        const code = this.vm.storeCode(m.code);
-        this.codes.set(code.checksum, code);
+        const code = this.store(m.code);
         return { type: Type.AllocateResult, id: m.id, codeHash: Buffer.from(code.checksum, 'hex'), generation: code.generation.id };
       }
       case Type.EcallInit:
@@ -104,9 +147,47 @@ export class Enclave {
     }
   }
 
+  /**
+   * What vm.storeCode does (the same checks and instrumentation with the Vm's defaults, the same
+   * checksum: SHA-256 of the uncompressed wasm), kept in the enclave's bounded cache.
+   */
+  private store(upload: Uint8Array): StoredCode {
+    const wasm = uncompress(upload);
+    const known = this.codes.get(checksumOf(wasm));
+    if (known !== undefined) return known;
+    const code = prepareCode(wasm);
+    this.codes.set(code.checksum, code);
+    return code;
+  }
+
+  /**
+   * The code with hash `codeHash`: cached, or loaded from the host with ocall_load_code (for ecall
+   * `id`) and stored, unless it is not the code asked for: its hash is checked before the costly
+   * instrumentation, and the stored code's checksum after it.
+   */
+  private code(id: number, codeHash: Uint8Array, port: OcallPort): StoredCode {
+    const want = hex(codeHash);
+    const cached = this.codes.get(want);
+    if (cached !== undefined) return cached;
+    const a = port.ocall({ type: Type.OcallLoadCode, id, codeHash });
+    if (a.type !== Type.LoadCodeResult || a.id !== id) throw unexpected(a, 'load_code_result', id);
+    if (a.code === undefined) throw new HostMisbehaved(`no code with hash ${want} on the host (an ecall may name only code that ecall_allocate accepted)`);
+    let wasm: Uint8Array;
+    try {
+      wasm = uncompress(a.code);
+    } catch (e) {
+      throw new HostMisbehaved(`the code the host loaded for hash ${want} is refused (${clip(e instanceof Error ? e.message : String(e), 200)})`);
+    }
+    const got = checksumOf(wasm);
+    if (got !== want) throw new HostMisbehaved(`the code the host loaded for hash ${want} has hash ${got}`);
+    const code = this.store(wasm);
+    if (code.checksum !== want) throw new HostMisbehaved(`the code the host loaded for hash ${want} has hash ${code.checksum}`);
+    this.log('info', 'code_loaded', `${want}: ${a.code.length} bytes from the host`);
+    return code;
+  }
+
   private call(m: Extract<HostMessage, { type: Type.EcallInit | Type.EcallHandle | Type.EcallQuery }>, port: OcallPort): EnclaveMessage {
-    const code = this.codes.get(hex(m.codeHash));
-    if (code === undefined) throw new HostMisbehaved(`no code with hash ${hex(m.codeHash)} was staged (ecall_allocate it first)`);
+    const code = this.code(m.id, m.codeHash, port);
     const storage = new OcallStorage(m.id, port);
     const querier = new OcallQuerier(m.id, port);
     const env = callEnv(m.env, code.checksum);

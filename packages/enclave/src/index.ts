@@ -1,4 +1,4 @@
 /** @cloak/enclave: the ecall dispatcher over the VM and its process transport (see main.ts, launch.ts). */
-export { Enclave, HostMisbehaved, OcallStorage, clip, type EnclaveOptions, type OcallPort } from './dispatcher.js';
+export { CODE_CACHE, Enclave, HostMisbehaved, OcallStorage, clip, type EnclaveOptions, type OcallPort } from './dispatcher.js';
 export { PipePort } from './port.js';
 export { InProcessEnclave } from './inprocess.js';

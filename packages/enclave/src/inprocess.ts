@@ -2,7 +2,8 @@
  * The in-process transport: the same `ecall(request, handlers)` as the host's EnclaveProcess, with
  * the Enclave in this process and ocalls answered by direct calls, for unit tests and tools that do
  * not need isolation. Messages still go through the codec both ways (encode, then decode), so what
- * crosses is exactly what would cross the pipes, limits included.
+ * crosses is exactly what would cross the pipes, limits included. Code the enclave lacks is loaded
+ * through the handlers' `loadCode`, as over the pipes.
  *
  * Ocalls are synchronous inside the enclave, so a `queryChain` handler must answer at once here (a
  * promise is refused); nested queries into the same enclave therefore need the process transport.
@@ -48,6 +49,10 @@ export class InProcessEnclave {
             }
             case Type.OcallRange:
               return cross({ type: Type.RangeResult, id: m.id, records: h.range(m.start, m.end, m.descending, m.limit) });
+            case Type.OcallLoadCode: {
+              const code = h.loadCode(m.codeHash);
+              return cross(code === undefined ? { type: Type.LoadCodeResult, id: m.id } : { type: Type.LoadCodeResult, id: m.id, code });
+            }
             case Type.OcallQueryChain: {
               const a = h.queryChain(m.request, m.depth, m.gasLimit, () => Promise.reject(new Error('nested ecalls need the process transport')));
               if (a instanceof Promise) throw new Error('the in-process transport needs a queryChain handler that answers at once');

@@ -1,16 +1,20 @@
 // The in-process Enclave against a host that lies. A fake OcallPort answers the enclave's ocalls
-// (read_db, range, query_chain) with the wrong message type, another ecall's id, ocall_failed, range
-// answers with too many records / keys outside the range / keys out of order, query_chain answers
-// over the gas limit or with error bytes that are not JSON / not a one-variant SystemError; the host
+// (read_db, range, query_chain, load_code) with the wrong message type, another ecall's id,
+// ocall_failed, range answers with too many records / keys outside the range / keys out of order,
+// query_chain answers over the gas limit or with error bytes that are not JSON / not a one-variant
+// SystemError, load_code answers with no code, other code or bytes that are not code; the host
 // also sends answers and enclave-only messages as ecalls. Each such ecall must end in enclave_error
 // "host misbehaved: …" that echoes no key, value or message of the call, and the same Enclave must
 // then answer an honest call exactly as the in-process VM does. A fuzz loop mixes random well-formed
-// lies with honest answers. Storage: token-v1, kitchen-sink-v1 and a hand-written iterating contract.
+// lies with honest answers, some on an enclave that keeps one code, so that its calls load code too.
+// Storage: token-v1, kitchen-sink-v1 and a hand-written iterating contract; code the enclave must load:
+// small numbered contracts that the fake host has and never staged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { base64, bech32 } from '@scure/base';
 import {
@@ -20,6 +24,7 @@ import {
 import { MemoryStorage, Vm, stringifyJson, type CallEnv, type CallResult, type Querier, type StoredCode } from '@cloak/vm';
 import { Enclave, OcallStorage, PipePort, type OcallPort } from '@cloak/enclave';
 import { ITERATING_CONTRACT } from './support/iterating.js';
+import { numberedContract } from './support/numbered.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -42,8 +47,12 @@ interface Contract { name: string; codeHash: Uint8Array; code: StoredCode; env: 
 interface Call { contract: Contract; kind: Kind; msg: string; sender?: string }
 
 const enclave = new Enclave();
+/** An enclave that keeps one code: most of the fuzz's calls on it load their code. */
+const forgetful = new Enclave({ codeCache: 1 });
 const vm = new Vm();
 let nextId = 100;
+/** The fake host's code store: every contract's upload by code hash (staged or not). */
+const UPLOADS = new Map<string, Uint8Array>();
 
 /** A host that answers honestly from `storage`, except where `lie` returns an answer. */
 class FakeHost implements OcallPort {
@@ -65,6 +74,10 @@ class FakeHost implements OcallPort {
         return { type: Type.RangeResult, id: m.id, records: this.storage.range(m.start, m.end, m.descending ? 'descending' : 'ascending', Math.min(m.limit, LIMITS.records)) };
       case Type.OcallQueryChain:
         return { type: Type.QueryChainResult, id: m.id, result: { kind: 'ok', data: BANK }, gasUsed: min(QUERY_GAS, m.gasLimit) };
+      case Type.OcallLoadCode: {
+        const code = UPLOADS.get(hex(m.codeHash));
+        return code === undefined ? { type: Type.LoadCodeResult, id: m.id } : { type: Type.LoadCodeResult, id: m.id, code };
+      }
       default:
         this.oddities.push(`the enclave sent ${Type[m.type]} as an ocall`);
         return { type: Type.OcallFailed, id: 0, message: 'not an ocall' };
@@ -98,8 +111,8 @@ function ecall(call: Call, id: number): HostMessage {
   }
 }
 
-function run(call: Call, host: FakeHost, id = nextId++): { id: number; result: EnclaveMessage } {
-  return { id, result: enclave.dispatch(ecall(call, id), host) };
+function run(call: Call, host: FakeHost, id = nextId++, on = enclave): { id: number; result: EnclaveMessage } {
+  return { id, result: on.dispatch(ecall(call, id), host) };
 }
 
 /** The in-process VM's answer to `call`, on a copy of the contract's storage. */
@@ -151,12 +164,19 @@ function honest(call: Call): EnclaveMessage {
   return result;
 }
 
+/** A contract whose code the fake host has (not staged: the enclave loads it when a call names it). */
+function unstaged(name: string, code: Uint8Array, contract: string, storage = new MemoryStorage()): Contract {
+  const stored = vm.storeCode(code);
+  UPLOADS.set(stored.checksum, code);
+  return { name, codeHash: Buffer.from(stored.checksum, 'hex'), code: stored, storage, env: { height: 7n, timeNanos: 1_700_000_000_000_000_000n, chainId: 'secretdev-1', contract, transaction: { index: 0, hash: 'AB'.repeat(32) } } };
+}
+
 function stage(name: string, code: Uint8Array, contract: string, storage = new MemoryStorage()): Contract {
   const staged = enclave.dispatch({ type: Type.EcallAllocate, id: nextId++, code }, new FakeHost(storage));
   assert.equal(staged.type, Type.AllocateResult, got(staged));
-  const stored = vm.storeCode(code);
-  assert.equal(hex((staged as { codeHash: Uint8Array }).codeHash), stored.checksum);
-  return { name, codeHash: (staged as { codeHash: Uint8Array }).codeHash, code: stored, storage, env: { height: 7n, timeNanos: 1_700_000_000_000_000_000n, chainId: 'secretdev-1', contract, transaction: { index: 0, hash: 'AB'.repeat(32) } } };
+  const c = unstaged(name, code, contract, storage);
+  assert.equal(hex((staged as { codeHash: Uint8Array }).codeHash), c.code.checksum);
+  return c;
 }
 
 /** An honest instantiate whose writes are applied. */
@@ -267,6 +287,7 @@ test('read_db answered with the wrong message type', () => {
     ['QueryChainResult', (m) => ({ type: Type.QueryChainResult, id: m.id, result: { kind: 'ok', data: BANK }, gasUsed: 0n })],
     ['EcallQuery', (m) => ({ type: Type.EcallQuery, id: m.id, codeHash: token.codeHash, env: token.env, msg: enc.encode(CALLS.balance.msg), gasLimit: GAS, depth: 1 })],
     ['EcallAllocate', (m) => ({ type: Type.EcallAllocate, id: m.id, code: new Uint8Array(0) })],
+    ['LoadCodeResult', (m) => ({ type: Type.LoadCodeResult, id: m.id, code: TOKEN })],
   ];
   for (const [name, answer] of wrong) {
     for (const call of [CALLS.transfer, CALLS.balance]) {
@@ -387,6 +408,7 @@ test('host answers sent as ecalls, and enclave-only messages sent as host messag
     ['RangeResult', (id) => ({ type: Type.RangeResult, id, records: [[enc.encode('apple'), enc.encode('value-of-apple-1')]] })],
     ['QueryChainResult', (id) => ({ type: Type.QueryChainResult, id, result: { kind: 'ok', data: BANK }, gasUsed: 1n })],
     ['OcallFailed', (id) => ({ type: Type.OcallFailed, id, message: 'x' })],
+    ['LoadCodeResult', (id) => ({ type: Type.LoadCodeResult, id, code: TOKEN })],
   ];
   for (const [name, m] of asEcall) refused(CALLS.scan, undefined, new RegExp(`^host misbehaved: ${name} is an answer, but no ocall is waiting for one$`), m);
   // Enclave → host messages cannot be decoded as host messages at all …
@@ -397,6 +419,7 @@ test('host answers sent as ecalls, and enclave-only messages sent as host messag
     { type: Type.OcallReadDb, id: 1, key: enc.encode('k') },
     { type: Type.OcallRange, id: 1, descending: false, limit: 1 },
     { type: Type.OcallQueryChain, id: 1, request: enc.encode('{}'), depth: 2, gasLimit: 1n },
+    { type: Type.OcallLoadCode, id: 1, codeHash: token.codeHash },
     { type: Type.Log, level: 'info', event: 'e', message: 'hello there' },
   ];
   for (const m of enclaveOnly) {
@@ -408,9 +431,66 @@ test('host answers sent as ecalls, and enclave-only messages sent as host messag
   }
 });
 
-test('ecalls the host should not have sent: query depth 0, code never staged', () => {
+test('ecalls the host should not have sent: query depth 0, code neither staged nor on the host', () => {
   refused(CALLS.balance, undefined, /^host misbehaved: query depth 0$/, (id) => ({ ...(ecall(CALLS.balance, id) as Extract<HostMessage, { type: Type.EcallQuery }>), depth: 0 }));
-  refused(CALLS.balance, undefined, new RegExp(`^host misbehaved: no code with hash ${'00'.repeat(32)} was staged`), (id) => ({ ...(ecall(CALLS.balance, id) as Extract<HostMessage, { type: Type.EcallQuery }>), codeHash: new Uint8Array(32) }));
+  refused(CALLS.balance, undefined, new RegExp(`^host misbehaved: no code with hash ${'00'.repeat(32)} on the host `), (id) => ({ ...(ecall(CALLS.balance, id) as Extract<HostMessage, { type: Type.EcallQuery }>), codeHash: new Uint8Array(32) }));
+});
+
+test('load_code answered with the wrong message type, for another ecall, or with ocall_failed', () => {
+  let n = 0;
+  // A contract the host has and the enclave does not, for each lie (the honest call after it loads it).
+  const fresh = (): Call => ({ contract: unstaged(`numbered ${n}`, numberedContract(100 + n++), addr(6)), kind: 'query', msg: '{}' });
+  const wrong: [string, (m: { id: number }) => HostMessage][] = [
+    ['ReadDbResult', (m) => ({ type: Type.ReadDbResult, id: m.id, value: TOKEN.subarray(0, 64) })],
+    ['RangeResult', (m) => ({ type: Type.RangeResult, id: m.id, records: [] })],
+    ['QueryChainResult', (m) => ({ type: Type.QueryChainResult, id: m.id, result: { kind: 'ok', data: TOKEN.subarray(0, 64) }, gasUsed: 0n })],
+    ['EcallAllocate', (m) => ({ type: Type.EcallAllocate, id: m.id, code: TOKEN })],
+  ];
+  for (const [name, answer] of wrong) refused(fresh(), on(Type.OcallLoadCode, answer), new RegExp(`^host misbehaved: expected load_code_result for ecall \\d+, got ${name} for \\d+$`));
+  for (const delta of [1, -1]) {
+    refused(fresh(), on(Type.OcallLoadCode, (m) => ({ type: Type.LoadCodeResult, id: (m.id + delta) >>> 0, code: UPLOADS.get(hex(m.codeHash))! })), /^host misbehaved: expected load_code_result for ecall \d+, got LoadCodeResult for \d+$/);
+  }
+  refused(fresh(), on(Type.OcallLoadCode, (m) => ({ type: Type.OcallFailed, id: m.id, message: 'the code store is offline' })), /^host misbehaved: the host could not answer \(the code store is offline\)$/);
+  assert.equal(n, 7);
+});
+
+test('load_code answered with no code, other code, or bytes that are not code; the right code gzipped is fine', () => {
+  let n = 0;
+  const fresh = (): Call => ({ contract: unstaged(`numbered ${n}`, numberedContract(200 + n++), addr(6)), kind: 'query', msg: '{}' });
+  const answer = (code: (want: Uint8Array) => Uint8Array | undefined) => on(Type.OcallLoadCode, (m): HostMessage => {
+    const c = code(UPLOADS.get(hex(m.codeHash))!);
+    return c === undefined ? { type: Type.LoadCodeResult, id: m.id } : { type: Type.LoadCodeResult, id: m.id, code: c };
+  });
+  const none = fresh();
+  refused(none, answer(() => undefined), new RegExp(`^host misbehaved: no code with hash ${hex(none.contract.codeHash)} on the host `));
+  // Other code: another contract's, gzipped or not, cut short, with a byte changed, or bytes that are not wasm.
+  const others: [string, (want: Uint8Array) => Uint8Array][] = [
+    ['the token', () => TOKEN],
+    ['the token, gzipped', () => gzipSync(TOKEN)],
+    ['another numbered contract', () => numberedContract(999)],
+    ['the code cut short', (want) => want.subarray(0, want.length - 1)],
+    ['the code with a byte changed', (want) => want.map((b, i) => (i === want.length - 1 ? b ^ 1 : b))],
+    ['no bytes', () => new Uint8Array(0)],
+    ['bytes that are not wasm', () => enc.encode('not a contract')],
+  ];
+  for (const [what, code] of others) {
+    const call = fresh();
+    const message = refused(call, answer(code), new RegExp(`^host misbehaved: the code the host loaded for hash ${hex(call.contract.codeHash)} has hash ([0-9a-f]{64})$`));
+    const [, theirs] = /has hash ([0-9a-f]{64})$/.exec(message)!;
+    assert.notEqual(theirs, hex(call.contract.codeHash), what);
+  }
+  refused(fresh(), answer(() => Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3)), /^host misbehaved: the code the host loaded for hash [0-9a-f]{64} is refused \(code is not valid gzip: /);
+  // The code hash is of the uncompressed wasm: the right code, gzipped, is the right code.
+  const gz = fresh();
+  const host = new FakeHost(gz.contract.storage, answer((want) => gzipSync(want)));
+  const { result } = run(gz, host);
+  assert.equal(host.lies, 1);
+  assert.equal(got(result), expected(reference(gz)));
+  assert.ok(host.logs.some((l) => l.startsWith(`info code_loaded ${hex(gz.contract.codeHash)}: `)), host.logs.join('\n'));
+  // Loaded once: the next call runs on the cached code, without an ocall_load_code.
+  const again = new FakeHost(gz.contract.storage);
+  assert.equal(got(run(gz, again).result), expected(reference(gz)));
+  assert.deepEqual(again.ocalls.filter((m) => m.type === Type.OcallLoadCode), []);
 });
 
 test('answers over their limits cannot reach the enclave: decodeHost refuses them', () => {
@@ -531,7 +611,9 @@ type Plan =
   | { kind: 'read'; idDelta: number; value: Uint8Array | null }
   | { kind: 'range'; idDelta: number; records: [Uint8Array, Uint8Array][]; sorted: boolean }
   | { kind: 'query'; idDelta: number; result: QueryAnswer; gas: bigint | 'under' | 'over' }
-  | { kind: 'ecall'; idDelta: number };
+  | { kind: 'ecall'; idDelta: number }
+  /** A load_code answer: no code, another contract's, the right one gzipped, or bytes. */
+  | { kind: 'load'; idDelta: number; code: 'none' | 'other' | 'gzip' | Uint8Array };
 
 const idDelta = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 2 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) });
 const word = fc.oneof(
@@ -557,7 +639,12 @@ const plan: fc.Arbitrary<Plan> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('ecall' as const), idDelta }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('load' as const), idDelta, code: fc.oneof(fc.constantFrom('none' as const, 'other' as const, 'gzip' as const), bytes) }) },
 );
+
+/** Gzipped uploads, made once each. */
+const gzipped = new Map<string, Uint8Array>();
+const gzipOf = (hash: string, upload: Uint8Array) => gzipped.get(hash) ?? gzipped.set(hash, gzipSync(upload)).get(hash)!;
 
 function lieFor(p: Plan, m: EnclaveMessage, gasPick: bigint): HostMessage | undefined {
   if (!('id' in m)) return undefined;
@@ -578,6 +665,15 @@ function lieFor(p: Plan, m: EnclaveMessage, gasPick: bigint): HostMessage | unde
       return { type: Type.QueryChainResult, id, result: p.result, gasUsed: gasUsed > 0xffffffffffffffffn ? 0xffffffffffffffffn : gasUsed };
     }
     case 'ecall': return { type: Type.EcallQuery, id, codeHash: sink.codeHash, env: sink.env, msg: enc.encode('{"scan":{}}'), gasLimit: GAS, depth: 1 };
+    case 'load': {
+      // For any other ocall, an answer of the wrong type.
+      const want = m.type === Type.OcallLoadCode ? hex(m.codeHash) : hex(token.codeHash);
+      const code = p.code === 'none' ? undefined
+        : p.code === 'other' ? (want === hex(token.codeHash) ? SINK : TOKEN)
+        : p.code === 'gzip' ? gzipOf(want, UPLOADS.get(want)!)
+        : p.code;
+      return code === undefined ? { type: Type.LoadCodeResult, id } : { type: Type.LoadCodeResult, id, code };
+    }
   }
 }
 
@@ -585,8 +681,11 @@ test('fuzz: random well-formed lies and honest answers; dispatch always answers,
   const calls = Object.values(CALLS) as Call[];
   let runs = 0;
   const seen = { result: 0, error: 0, honestRuns: 0 };
-  fc.assert(fc.property(fc.nat(calls.length - 1), fc.array(plan, { maxLength: 10 }), fc.bigInt({ min: 0n, max: 1n << 40n }), (which, plans, gasPick) => {
+  const seenLoads = { loaded: 0, refused: 0 };
+  fc.assert(fc.property(fc.nat(calls.length - 1), fc.array(plan, { maxLength: 10 }), fc.bigInt({ min: 0n, max: 1n << 40n }), fc.nat(4), (which, plans, gasPick, where) => {
     const call = calls[which];
+    // One run in five on the enclave that keeps one code: there, most calls load theirs first.
+    const target = where === 0 ? forgetful : enclave;
     const host = new FakeHost(call.contract.storage, (m, n) => {
       const lie = plans.length === 0 ? undefined : lieFor(plans[n % plans.length], m, gasPick);
       // Only what a real port could deliver: the lie goes through the codec.
@@ -595,10 +694,11 @@ test('fuzz: random well-formed lies and honest answers; dispatch always answers,
     const id = nextId++;
     let result: EnclaveMessage;
     try {
-      result = enclave.dispatch(ecall(call, id), host);
+      result = target.dispatch(ecall(call, id), host);
     } catch (e) {
       throw new Error(`dispatch threw: ${String(e)}`);
     }
+    if (host.ocalls[0]?.type === Type.OcallLoadCode) seenLoads[result.type === Type.EcallResult ? 'loaded' : 'refused']++;
     assert.ok(result.type === Type.EcallResult || result.type === Type.EnclaveError, got(result));
     assert.equal(result.id, id);
     encodeEnclave(result);
@@ -618,7 +718,8 @@ test('fuzz: random well-formed lies and honest answers; dispatch always answers,
     }
     if (++runs % 250 === 0) honest(calls[runs / 250 % calls.length]);
   }), { numRuns: 2000 });
-  t.diagnostic(`${runs} runs: ${JSON.stringify(seen)}`);
+  t.diagnostic(`${runs} runs: ${JSON.stringify(seen)}; calls that loaded their code first: ${JSON.stringify(seenLoads)}`);
   assert.ok(seen.error > 100 && seen.result > 100 && seen.honestRuns > 50, JSON.stringify(seen));
+  assert.ok(seenLoads.loaded > 20 && seenLoads.refused > 20, JSON.stringify(seenLoads));
   for (const call of calls) honest(call);
 });

@@ -1,9 +1,11 @@
 // The real enclave process (launch.ts flags: --jitless, no code generation, the permission model)
 // against the in-process VM: the token contract instantiated, executed and queried through the
 // boundary gives the same answers, write sets and gas; the process cannot do what it must not; a
-// killed or hung enclave fails the call, applies nothing, and the next call gets a new process.
+// killed or hung enclave fails the call, applies nothing, and the next call gets a new process, which
+// loads the code it names from the host (ocall_load_code): the caller stages nothing again.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bech32 } from '@scure/base';
 import { EnclaveError, EnclaveProcess, EnclaveUnavailable, Type, type EcallRequest, type EnclaveMessage, type Env, type OcallHandlers } from '@cloak/protocol';
@@ -11,6 +13,11 @@ import { MemoryStorage, Vm, stringifyJson, type CallResult, type StoredCode } fr
 import { enclaveCommand } from '@cloak/enclave/launch';
 
 const token = new Uint8Array(readFileSync(new URL('../../../contracts/build/token-v1.wasm', import.meta.url)));
+const sink = new Uint8Array(readFileSync(new URL('../../../contracts/build/kitchen-sink-v1.wasm', import.meta.url)));
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** The host's code store, by code hash; and the hashes the enclaves asked it for. */
+const UPLOADS = new Map([token, sink].map((w) => [createHash('sha256').update(w).digest('hex'), w]));
+const loads: string[] = [];
 const addr = (n: number) => bech32.encode('secret', bech32.toWords(new Uint8Array(20).fill(n)));
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -31,6 +38,10 @@ function handlers(storage: MemoryStorage): OcallHandlers {
     readDb: (k) => storage.get(k),
     range: (s, e, d, limit) => storage.range(s, e, d ? 'descending' : 'ascending', limit),
     queryChain: async () => ({ result: { kind: 'system_error', error: enc.encode('{"unsupported_request":{"kind":"test"}}') }, gasUsed: 0n }),
+    loadCode: (h) => {
+      loads.push(hex(h));
+      return UPLOADS.get(hex(h));
+    },
   };
 }
 
@@ -106,7 +117,7 @@ test('inside the enclave process there is no WebAssembly, no eval, no child proc
   assert.deepEqual(JSON.parse(r.stdout), { webAssembly: 'undefined', eval: 'EvalError', newFunction: 'EvalError', childProcess: 'ERR_ACCESS_DENIED', readPasswd: 'ERR_ACCESS_DENIED', readPackageJsonOfRoot: 'ERR_ACCESS_DENIED', writeTmp: 'ERR_ACCESS_DENIED', worker: 'ERR_ACCESS_DENIED' });
 });
 
-test('a killed enclave fails the ecall (nothing applied), and the next ecall runs on a new process', async () => {
+test('a killed enclave fails the ecall (nothing applied); the next ecall runs on a new process, which loads the code itself', async () => {
   const { p } = enclave();
   const storage = new MemoryStorage();
   const staged = await p.ecall({ type: Type.EcallAllocate, code: token }, handlers(storage));
@@ -125,12 +136,25 @@ test('a killed enclave fails the ecall (nothing applied), and the next ecall run
   });
   await assert.rejects(hung, EnclaveUnavailable);
   assert.deepEqual(storage.range(undefined, undefined, 'ascending'), before, 'nothing of the failed call applied');
-  const again = await p.ecall({ type: Type.EcallAllocate, code: token }, handlers(storage));
-  assert.equal(again.type, Type.AllocateResult);
+  assert.equal(p.running, false);
+  // The same transfer again, nothing staged again: the new process loads the token from the host,
+  // once, and answers as the in-process VM does.
+  const loaded = loads.length;
+  const vm = new Vm();
+  const code = vm.storeCode(token);
+  const mine = new MemoryStorage();
+  for (const [k, v] of storage.range(undefined, undefined, 'ascending')) mine.set(k, v);
+  const env = { block: { height: ENV.height, timeNanos: ENV.timeNanos, chainId: ENV.chainId }, contract: { address: ENV.contract, codeHash: code.checksum }, transaction: ENV.transaction! };
+  const transfer = (amount: string) => enc.encode(`{"transfer":{"recipient":"${addr(2)}","amount":"${amount}"}}`);
+  for (const amount of ['1', '2']) {
+    const want = expected(vm.execute(code, { env, storage: mine, gasLimit: 10_000_000n, sender: addr(1), msg: transfer(amount) }));
+    assert.equal(got(await p.ecall({ type: Type.EcallHandle, handle: 'execute', codeHash, env: ENV, sender: addr(1), funds: [], msg: transfer(amount), gasLimit: 10_000_000n }, handlers(storage)), storage), want, `transfer ${amount}`);
+  }
   assert.equal(p.incarnation, first + 1);
-  // A new process has an empty code cache: an ecall on unstaged code is refused clearly.
+  assert.deepEqual(loads.slice(loaded), [hex(codeHash)], 'loaded once by the new process');
+  // Code the host does not have either: refused clearly.
   const { p: fresh } = enclave();
-  await assert.rejects(fresh.ecall({ type: Type.EcallQuery, codeHash: new Uint8Array(32), env: ENV, msg: enc.encode('{}'), gasLimit: 1n, depth: 1 }, handlers(storage)), (e: unknown) => e instanceof EnclaveError && /no code with hash 0{64} was staged/.test(e.message));
+  await assert.rejects(fresh.ecall({ type: Type.EcallQuery, codeHash: new Uint8Array(32), env: ENV, msg: enc.encode('{}'), gasLimit: 1n, depth: 1 }, handlers(storage)), (e: unknown) => e instanceof EnclaveError && /^host misbehaved: no code with hash 0{64} on the host /.test(e.message));
 });
 
 test('an enclave that does not answer in time is stopped and the ecall fails', async () => {
@@ -151,9 +175,8 @@ test('an enclave that does not answer in time is stopped and the ecall fails', a
   await assert.rejects(slow, (e: unknown) => e instanceof EnclaveUnavailable);
 });
 
-test('queries run on a pool of their own processes: a slow query delays no other process; beyond the queue, "busy"', async () => {
+test('queries run on a pool of their own processes (which load their code): a slow query delays no other process; beyond the queue, "busy"', async () => {
   const { EnclavePool, EnclaveBusy } = await import('@cloak/protocol');
-  const sink = new Uint8Array(readFileSync(new URL('../../../contracts/build/kitchen-sink-v1.wasm', import.meta.url)));
   const pool = new EnclavePool({ ...enclaveCommand(), size: 1, maxQueue: 1, timeoutMs: 60_000 });
   const execution = enclave().p;
   try {
@@ -161,14 +184,9 @@ test('queries run on a pool of their own processes: a slow query delays no other
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow: OcallHandlers = { ...handlers(storage), queryChain: async () => { await gate; return { result: { kind: 'ok', data: enc.encode('{"amount":{"denom":"uscrt","amount":"1"}}') }, gasUsed: 0n }; } };
-    const staged = new Set<number>();
-    const stage = async (proc: EnclaveProcess) => {
-      if (staged.has(proc.incarnation)) return;
-      await proc.ecall({ type: Type.EcallAllocate, code: sink }, handlers(storage));
-      staged.add(proc.incarnation);
-    };
+    // Staged in the execution process only; the pool's process loads it from the host.
     const codeHash = (await execution.ecall({ type: Type.EcallAllocate, code: sink }, handlers(storage)) as { codeHash: Uint8Array }).codeHash;
-    const q = () => pool.ecall({ type: Type.EcallQuery, codeHash, env: ENV, msg: enc.encode(`{"bank_balance":{"address":"${addr(1)}","denom":"uscrt"}}`), gasLimit: 10_000_000n, depth: 1 }, slow, stage);
+    const q = () => pool.ecall({ type: Type.EcallQuery, codeHash, env: ENV, msg: enc.encode(`{"bank_balance":{"address":"${addr(1)}","denom":"uscrt"}}`), gasLimit: 10_000_000n, depth: 1 }, slow);
     const a = q();
     await new Promise((r) => setTimeout(r, 300));
     const b = q();
@@ -225,7 +243,6 @@ test('the host side survives its own handlers: a 100 KiB error, an oversized ran
 });
 
 test('a large answer (3 MB) crosses the pipes in many chunks and arrives whole', async () => {
-  const sink = new Uint8Array(readFileSync(new URL('../../../contracts/build/kitchen-sink-v1.wasm', import.meta.url)));
   const { p } = enclave({ jit: true });
   const storage = new MemoryStorage();
   const codeHash = (await p.ecall({ type: Type.EcallAllocate, code: sink }, handlers(storage)) as { codeHash: Uint8Array }).codeHash;

@@ -9,7 +9,9 @@
  *     answer to an ecall nobody waits for, kills the process (it can no longer be trusted to line up)
  *     and fails what was pending.
  *   - A per-ecall timeout, and the process dying, fail the pending ecalls with EnclaveUnavailable; the
- *     next ecall starts a new process (whose code cache is empty: codes are staged again).
+ *     next ecall starts a new process. Its code cache is empty, and callers need not do anything about
+ *     it: the enclave reloads each code it lacks through ocall_load_code (the `loadCode` handler), and
+ *     checks its hash.
  *   - Log records go to the caller's logger.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,7 +31,7 @@ export class EnclaveError extends Error {
   override readonly name = 'EnclaveError';
 }
 
-type Ecall = Exclude<HostMessage, { type: Type.ReadDbResult | Type.RangeResult | Type.QueryChainResult | Type.OcallFailed }>;
+type Ecall = Exclude<HostMessage, { type: Type.ReadDbResult | Type.RangeResult | Type.QueryChainResult | Type.LoadCodeResult | Type.OcallFailed }>;
 /** An ecall without its id (the transport assigns ids). */
 export type EcallRequest = Ecall extends infer E ? (E extends { id: number } ? Omit<E, 'id'> : never) : never;
 
@@ -47,6 +49,12 @@ export interface OcallHandlers {
    * answer at once or with a promise (an in-process transport accepts only an answer at once).
    */
   queryChain(request: Uint8Array, depth: number, gasLimit: bigint, nested: (e: EcallRequest, h: OcallHandlers) => Promise<EnclaveMessage>): QueryChainAnswer | Promise<QueryChainAnswer>;
+  /**
+   * The code (as uploaded: wasm or gzip) whose hash is `codeHash` (SHA-256 of the uncompressed wasm,
+   * what ecall_allocate answered), or undefined when the host has none. Asked when an ecall names code
+   * the enclave does not hold: after a restart, or once it was evicted from the enclave's bounded cache.
+   */
+  loadCode(codeHash: Uint8Array): Uint8Array | undefined;
 }
 
 export type Logger = (level: LogLevel, event: string, message: string) => void;
@@ -76,7 +84,10 @@ export class EnclaveProcess {
   /** Bytes received and not yet framed, as the chunks they came in (each byte is copied once). */
   private chunks: Buffer[] = [];
   private have = 0;
-  /** Incremented per process started: a caller's staged code belongs to one incarnation. */
+  /**
+   * Incremented per process started (for status displays and tests). Callers need not track it: a
+   * new process loads the code an ecall names through ocall_load_code.
+   */
   incarnation = 0;
   /** Why the last process ended, for the error of whatever comes next. */
   private lastExit = '';
@@ -193,6 +204,12 @@ export class EnclaveProcess {
         return;
       case Type.OcallRange:
         this.answer(() => ({ type: Type.RangeResult, id: m.id, records: p.handlers.range(m.start, m.end, m.descending, Math.min(m.limit, LIMITS.records)) }), m.id);
+        return;
+      case Type.OcallLoadCode:
+        this.answer(() => {
+          const code = p.handlers.loadCode(m.codeHash);
+          return code === undefined ? { type: Type.LoadCodeResult, id: m.id } : { type: Type.LoadCodeResult, id: m.id, code };
+        }, m.id);
         return;
       case Type.OcallQueryChain:
         Promise.resolve()

@@ -4,14 +4,18 @@
  * order below, each with the limit in LIMITS.
  *
  * Host → enclave:
- *   ecall_allocate  stage a contract's code in the enclave's code cache (Secret passes the whole wasm
- *                   with every ecall; here it crosses once, and ecalls name it by hash)
+ *   ecall_allocate  check and instrument a contract's code at upload, and put it in the enclave's code
+ *                   cache (Secret passes the whole wasm with every ecall; here ecalls name it by hash)
  *   ecall_init      instantiate          ecall_handle  execute / migrate / sudo / reply
  *   ecall_query     a query (also sent while the enclave waits on ocall_query_chain: a nested query)
- *   answers to the enclave's ocalls: read_db_result, range_result, query_chain_result, ocall_failed
+ *   answers to the enclave's ocalls: read_db_result, range_result, query_chain_result,
+ *                   load_code_result, ocall_failed
  * Enclave → host:
  *   ocall_read_db   one key of the running call's contract       ocall_range  the next record(s) of a range
  *   ocall_query_chain  a contract's query_chain request, for the host to route
+ *   ocall_load_code the code with a given hash, when an ecall names code the enclave does not hold (a
+ *                   new process, or code evicted from its bounded cache); the enclave checks that what
+ *                   it gets has that hash
  *   log             a structured log record (one way, no answer)
  *   ecall_result    the outcome of an ecall, with its write set (ocall_write_db / ocall_remove_db are
  *                   not separate calls: writes are buffered in the enclave and returned here, applied by
@@ -26,6 +30,7 @@ import { ProtocolError, Reader, Writer } from './codec.js';
 export const LIMITS = {
   /** One frame: a 4 MiB message with its env, a 16 MiB result, or a 16 MiB write set (the enclave checks what it sends). */
   frame: 24 * 1024 * 1024,
+  /** A contract's code as uploaded, gzip or not (ecall_allocate, load_code_result; the VM's MAX_CODE_SIZE). */
   code: 2 * 1024 * 1024,
   /** A contract message (the VM's MAX_ARGUMENT_LENGTH). */
   msg: 4 * 1024 * 1024,
@@ -56,6 +61,7 @@ export enum Type {
   RangeResult = 6,
   QueryChainResult = 7,
   OcallFailed = 8,
+  LoadCodeResult = 9,
   OcallReadDb = 20,
   OcallRange = 21,
   OcallQueryChain = 22,
@@ -63,6 +69,7 @@ export enum Type {
   EcallResult = 24,
   AllocateResult = 25,
   EnclaveError = 26,
+  OcallLoadCode = 27,
 }
 
 export interface Coin { denom: string; amount: string }
@@ -88,6 +95,8 @@ export type HostMessage =
   | { type: Type.ReadDbResult; id: number; value?: Uint8Array }
   | { type: Type.RangeResult; id: number; records: [Uint8Array, Uint8Array][] }
   | { type: Type.QueryChainResult; id: number; result: QueryAnswer; gasUsed: bigint }
+  /** `code` absent: the host has no code with the hash asked for. */
+  | { type: Type.LoadCodeResult; id: number; code?: Uint8Array }
   | { type: Type.OcallFailed; id: number; message: string };
 
 /** What the host answers a query_chain with (the VM's QuerierResult, in bytes). */
@@ -114,6 +123,7 @@ export type EnclaveMessage =
   | { type: Type.OcallReadDb; id: number; key: Uint8Array }
   | { type: Type.OcallRange; id: number; start?: Uint8Array; end?: Uint8Array; descending: boolean; limit: number }
   | { type: Type.OcallQueryChain; id: number; request: Uint8Array; depth: number; gasLimit: bigint }
+  | { type: Type.OcallLoadCode; id: number; codeHash: Uint8Array }
   | { type: Type.Log; level: LogLevel; event: string; message: string }
   | { type: Type.EcallResult; id: number; outcome: Outcome; gasUsed: bigint }
   | { type: Type.AllocateResult; id: number; codeHash: Uint8Array; generation: string }
@@ -192,8 +202,8 @@ const readHash = (r: Reader) => {
 };
 
 /** The body of a frame (type byte and fields, without the length prefix). */
-const HOST_TYPES = new Set([Type.EcallAllocate, Type.EcallInit, Type.EcallHandle, Type.EcallQuery, Type.ReadDbResult, Type.RangeResult, Type.QueryChainResult, Type.OcallFailed]);
-const ENCLAVE_TYPES = new Set([Type.OcallReadDb, Type.OcallRange, Type.OcallQueryChain, Type.Log, Type.EcallResult, Type.AllocateResult, Type.EnclaveError]);
+const HOST_TYPES = new Set([Type.EcallAllocate, Type.EcallInit, Type.EcallHandle, Type.EcallQuery, Type.ReadDbResult, Type.RangeResult, Type.QueryChainResult, Type.OcallFailed, Type.LoadCodeResult]);
+const ENCLAVE_TYPES = new Set([Type.OcallReadDb, Type.OcallRange, Type.OcallQueryChain, Type.Log, Type.EcallResult, Type.AllocateResult, Type.EnclaveError, Type.OcallLoadCode]);
 
 export function encodeHost(m: HostMessage): Uint8Array {
   if (!HOST_TYPES.has(m.type)) throw new RangeError(`${String(m.type)} is not a host message type`);
@@ -232,6 +242,7 @@ export function encodeHost(m: HostMessage): Uint8Array {
       w.bytes(m.result.kind === 'ok' ? m.result.data : m.result.error, LIMITS.result, 'query answer').u64(m.gasUsed);
       break;
     }
+    case Type.LoadCodeResult: optional(w, m.code, (c) => w.bytes(c, LIMITS.code, 'code')); break;
     case Type.OcallFailed: w.string(m.message, LIMITS.error, 'message'); break;
   }
   return w.finish();
@@ -277,6 +288,11 @@ export function decodeHost(body: Uint8Array): HostMessage {
       m = { type, id, result, gasUsed: r.u64('gas used') };
       break;
     }
+    case Type.LoadCodeResult: {
+      const code = readOptional(r, 'code', () => r.bytes(LIMITS.code, 'code'));
+      m = code === undefined ? { type, id } : { type, id, code };
+      break;
+    }
     case Type.OcallFailed: m = { type, id, message: r.string(LIMITS.error, 'message') }; break;
     default: throw new ProtocolError(`unknown host message type ${type}`, 0);
   }
@@ -296,6 +312,7 @@ export function encodeEnclave(m: EnclaveMessage): Uint8Array {
       w.bool(m.descending).u32(m.limit);
       break;
     case Type.OcallQueryChain: w.u32(m.id).bytes(m.request, LIMITS.queryRequest, 'request').u32(m.depth).u64(m.gasLimit); break;
+    case Type.OcallLoadCode: w.u32(m.id); hash(w, m.codeHash); break;
     case Type.Log: w.tag(m.level, LOG_LEVELS, 'log level').string(m.event, LIMITS.text, 'event').string(m.message, LIMITS.logMessage, 'message'); break;
     case Type.EcallResult: {
       w.u32(m.id).tag(m.outcome.kind, OUTCOME_KINDS, 'outcome');
@@ -340,6 +357,7 @@ export function decodeEnclave(body: Uint8Array): EnclaveMessage {
       break;
     }
     case Type.OcallQueryChain: m = { type, id: r.u32('id'), request: r.bytes(LIMITS.queryRequest, 'request'), depth: r.u32('depth'), gasLimit: r.u64('gas limit') }; break;
+    case Type.OcallLoadCode: m = { type, id: r.u32('id'), codeHash: readHash(r) }; break;
     case Type.Log: m = { type, level: LOG_LEVELS[r.tag(LOG_LEVELS.length, 'log level')], event: r.string(LIMITS.text, 'event'), message: r.string(LIMITS.logMessage, 'message') }; break;
     case Type.EcallResult: {
       const id = r.u32('id');

@@ -31,7 +31,7 @@ export class EnclavePool {
     this.procs = Array.from({ length: size }, () => ({ p: new EnclaveProcess(options), busy: false }));
   }
 
-  /** Every process of the pool (to stage code in each, for instance). */
+  /** Every process of the pool (for status displays; code need not be staged in each: they load it). */
   get processes(): EnclaveProcess[] {
     return this.procs.map((x) => x.p);
   }

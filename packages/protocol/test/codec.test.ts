@@ -75,6 +75,9 @@ const HOST: [string, HostMessage][] = [
   ['query_chain result ok, empty', { type: Type.QueryChainResult, id: 61, result: { kind: 'ok', data: new Uint8Array(0) }, gasUsed: 0n }],
   ['query_chain contract error', { type: Type.QueryChainResult, id: 62, result: { kind: 'contract_error', error: utf8('"boom"') }, gasUsed: U64_MAX }],
   ['query_chain system error', { type: Type.QueryChainResult, id: 63, result: { kind: 'system_error', error: utf8('{"unsupported_request":{"kind":"x"}}') }, gasUsed: 7n }],
+  ['load_code result, absent', { type: Type.LoadCodeResult, id: 80 }],
+  ['load_code result, empty code', { type: Type.LoadCodeResult, id: 81, code: new Uint8Array(0) }],
+  ['load_code result', { type: Type.LoadCodeResult, id: 82, code: utf8('\0asm\x01\0\0\0') }],
   ['ocall failed', { type: Type.OcallFailed, id: 70, message: 'the store is gone ✗' }],
   ['ocall failed, empty', { type: Type.OcallFailed, id: 71, message: '' }],
 ];
@@ -87,6 +90,7 @@ const ENCLAVE: [string, EnclaveMessage][] = [
   ['range, start only, empty start', { type: Type.OcallRange, id: 5, start: new Uint8Array(0), descending: false, limit: 0xffffffff }],
   ['range, end only', { type: Type.OcallRange, id: 6, end: Uint8Array.of(0, 0), descending: true, limit: 0 }],
   ['query_chain', { type: Type.OcallQueryChain, id: 7, request: utf8('{"bank":{"balance":{"address":"a","denom":"uscrt"}}}'), depth: 2, gasLimit: 9_000_000n }],
+  ['load_code', { type: Type.OcallLoadCode, id: 16, codeHash: HASH }],
   ...LOG_LEVELS.map((level): [string, EnclaveMessage] => [`log ${level}`, { type: Type.Log, level, event: `ev_${level}`, message: `message ✓ ${level}` }]),
   ['log, empty', { type: Type.Log, level: 'info', event: '', message: '' }],
   ['ecall result ok, no answer, no writes', { type: Type.EcallResult, id: 8, outcome: { kind: 'ok', value: utf8('{"messages":[]}'), writes: [] }, gasUsed: 0n }],
@@ -119,13 +123,13 @@ function enclaveRoundTrip(m: EnclaveMessage, what: string): Uint8Array {
 test('every host message variant round-trips, optional fields present and absent', () => {
   for (const [what, m] of HOST) hostRoundTrip(m, what);
   const types = new Set(HOST.map(([, m]) => m.type));
-  assert.deepEqual([...types].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8], 'every host type is sampled');
+  assert.deepEqual([...types].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9], 'every host type is sampled');
 });
 
 test('every enclave message variant round-trips, optional fields present and absent', () => {
   for (const [what, m] of ENCLAVE) enclaveRoundTrip(m, what);
   const types = new Set(ENCLAVE.map(([, m]) => m.type));
-  assert.deepEqual([...types].sort((a, b) => a - b), [20, 21, 22, 23, 24, 25, 26], 'every enclave type is sampled');
+  assert.deepEqual([...types].sort((a, b) => a - b), [20, 21, 22, 23, 24, 25, 26, 27], 'every enclave type is sampled');
 });
 
 test('the layout: type byte, u32le id, u32le lengths, u64le integers', () => {
@@ -134,6 +138,9 @@ test('the layout: type byte, u32le id, u32le lengths, u64le integers', () => {
   assert.deepEqual(encodeEnclave({ type: Type.OcallRange, id: 2, start: Uint8Array.of(9), descending: true, limit: 256 }), Uint8Array.of(21, 2, 0, 0, 0, 1, 1, 0, 0, 0, 9, 0, 1, 0, 1, 0, 0));
   assert.deepEqual(encodeEnclave({ type: Type.Log, level: 'warn', event: 'e', message: '' }), Uint8Array.of(23, 1, 1, 0, 0, 0, 0x65, 0, 0, 0, 0));
   assert.deepEqual(encodeHost({ type: Type.QueryChainResult, id: 3, result: { kind: 'system_error', error: new Uint8Array(0) }, gasUsed: 0x0102030405060708n }), Uint8Array.of(7, 3, 0, 0, 0, 2, 0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1));
+  assert.deepEqual(encodeHost({ type: Type.LoadCodeResult, id: 4 }), Uint8Array.of(9, 4, 0, 0, 0, 0));
+  assert.deepEqual(encodeHost({ type: Type.LoadCodeResult, id: 4, code: Uint8Array.of(0, 0x61) }), Uint8Array.of(9, 4, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0x61));
+  assert.deepEqual(encodeEnclave({ type: Type.OcallLoadCode, id: 5, codeHash: HASH }), concat(Uint8Array.of(27, 5, 0, 0, 0, 32, 0, 0, 0), HASH));
 });
 
 test('fields at their limits round-trip (limits count bytes, not characters)', () => {
@@ -150,6 +157,7 @@ test('fields at their limits round-trip (limits count bytes, not characters)', (
   hostRoundTrip({ type: Type.RangeResult, id: 7, records: [[fill(LIMITS.key, 2), fill(LIMITS.value, 3)]] }, 'key and value');
   hostRoundTrip({ type: Type.QueryChainResult, id: 8, result: { kind: 'ok', data: fill(LIMITS.result, 4) }, gasUsed: 1n }, 'query answer');
   hostRoundTrip({ type: Type.OcallFailed, id: 9, message: '✗'.repeat(Math.floor(LIMITS.error / 3)) + 'x' }, 'ocall failed message');
+  hostRoundTrip({ type: Type.LoadCodeResult, id: 10, code: fill(LIMITS.code, 0x5b) }, 'loaded code');
   enclaveRoundTrip({ type: Type.OcallReadDb, id: 1, key: fill(LIMITS.key, 5) }, 'key');
   enclaveRoundTrip({ type: Type.OcallRange, id: 2, start: fill(LIMITS.key, 1), end: fill(LIMITS.key, 2), descending: false, limit: 256 }, 'start, end');
   enclaveRoundTrip({ type: Type.OcallQueryChain, id: 3, request: fill(LIMITS.queryRequest, 0x20), depth: 5, gasLimit: 1n }, 'request');
@@ -227,6 +235,7 @@ const FIELDS: Field[] = [
   { field: 'query answer', limit: LIMITS.result, byte: 0x64, side: 'host', make: (n, b) => ({ type: Type.QueryChainResult, id: 1, result: { kind: 'ok', data: fill(n, b) }, gasUsed: 1n }) },
   { field: 'query answer', limit: LIMITS.result, byte: 0x65, side: 'host', make: (n, b) => ({ type: Type.QueryChainResult, id: 1, result: { kind: 'system_error', error: fill(n, b) }, gasUsed: 1n }) },
   { field: 'message', limit: LIMITS.error, byte: 0x66, side: 'host', make: (n, b) => ({ type: Type.OcallFailed, id: 1, message: str(n, b) }) },
+  { field: 'code', limit: LIMITS.code, byte: 0x67, side: 'host', make: (n, b) => ({ type: Type.LoadCodeResult, id: 1, code: fill(n, b) }) },
   { field: 'key', limit: LIMITS.key, byte: 0x41, side: 'enclave', make: (n, b) => ({ type: Type.OcallReadDb, id: 1, key: fill(n, b) }) },
   { field: 'start', limit: LIMITS.key, byte: 0x42, side: 'enclave', make: (n, b) => ({ type: Type.OcallRange, id: 1, start: fill(n, b), end: utf8('z'), descending: false, limit: 1 }) },
   { field: 'end', limit: LIMITS.key, byte: 0x43, side: 'enclave', make: (n, b) => ({ type: Type.OcallRange, id: 1, start: utf8('a'), end: fill(n, b), descending: true, limit: 1 }) },
@@ -241,6 +250,7 @@ const FIELDS: Field[] = [
   { field: 'error kind', limit: LIMITS.text, byte: 0x4c, side: 'enclave', make: (n, b) => ({ type: Type.EcallResult, id: 1, outcome: { kind: 'vm_error', errorKind: str(n, b), message: 'm' }, gasUsed: 1n }) },
   { field: 'error message', limit: LIMITS.error, byte: 0x4d, side: 'enclave', make: (n, b) => ({ type: Type.EcallResult, id: 1, outcome: { kind: 'vm_error', errorKind: 'runtime', message: str(n, b) }, gasUsed: 1n }) },
   { field: 'code hash', limit: 32, byte: 0x4e, side: 'enclave', make: (n, b) => ({ type: Type.AllocateResult, id: 1, codeHash: fill(n, b), generation: 'v1' }) },
+  { field: 'code hash', limit: 32, byte: 0x51, side: 'enclave', make: (n, b) => ({ type: Type.OcallLoadCode, id: 1, codeHash: fill(n, b) }) },
   { field: 'generation', limit: LIMITS.text, byte: 0x4f, side: 'enclave', make: (n, b) => ({ type: Type.AllocateResult, id: 1, codeHash: HASH, generation: str(n, b) }) },
   { field: 'message', limit: LIMITS.error, byte: 0x50, side: 'enclave', make: (n, b) => ({ type: Type.EnclaveError, id: 1, message: str(n, b) }) },
 ];
@@ -320,10 +330,32 @@ test('a code hash that is not 32 bytes: the writer and the reader refuse it', ()
     }
   }
   const alloc = encodeEnclave({ type: Type.AllocateResult, id: 1, codeHash: HASH, generation: 'v1' });
-  for (const n of [0, 31]) {
-    const crafted = concat(alloc.subarray(0, 5), u32le(n), fill(n, 0xab), alloc.subarray(5 + 4 + 32));
-    assert.throws(() => decodeEnclave(crafted), protocolError(new RegExp(`^code hash: ${n} bytes, expected 32 `), 5));
+  const load = encodeEnclave({ type: Type.OcallLoadCode, id: 1, codeHash: HASH });
+  for (const body of [alloc, load]) {
+    for (const n of [0, 31]) {
+      const crafted = concat(body.subarray(0, 5), u32le(n), fill(n, 0xab), body.subarray(5 + 4 + 32));
+      assert.throws(() => decodeEnclave(crafted), protocolError(new RegExp(`^code hash: ${n} bytes, expected 32 `), 5));
+    }
   }
+  for (const n of [0, 31, 33]) assert.throws(() => encodeEnclave({ type: Type.OcallLoadCode, id: 1, codeHash: fill(n, 1) }), rangeError(/code hash/), `load_code, ${n} bytes`);
+});
+
+test('load_code (ocall and answer): round trip, every truncation, code one over LIMITS.code on both sides', () => {
+  const ocall: EnclaveMessage = { type: Type.OcallLoadCode, id: 7, codeHash: HASH };
+  const none: HostMessage = { type: Type.LoadCodeResult, id: 7 };
+  const full: HostMessage = { type: Type.LoadCodeResult, id: 7, code: fill(LIMITS.code, 0x5c) };
+  const bodies = [enclaveRoundTrip(ocall, 'load_code'), hostRoundTrip(none, 'no code'), hostRoundTrip(full, 'code at the limit')];
+  assert.equal(bodies[0].length, 1 + 4 + 4 + 32);
+  assert.equal(bodies[2].length, 1 + 4 + 1 + 4 + LIMITS.code);
+  for (const [side, body] of [['enclave', bodies[0]], ['host', bodies[1]], ['host', encodeHost({ type: Type.LoadCodeResult, id: 7, code: utf8('\0asm') })]] as const) {
+    for (let n = 0; n < body.length; n++) assert.throws(() => decodeAny(side, body.subarray(0, n)), protocolError(/truncated, \d+ bytes needed, \d+ left/), `cut at ${n}`);
+  }
+  // The code field starts after type, id and the presence flag: at byte 6.
+  assert.throws(() => encodeHost({ type: Type.LoadCodeResult, id: 7, code: fill(LIMITS.code + 1, 0x5c) }), rangeError(new RegExp(`^code: ${LIMITS.code + 1} bytes exceed the limit of ${LIMITS.code}$`)));
+  const over = new Writer().u8(Type.LoadCodeResult).u32(7).bool(true).bytes(fill(LIMITS.code + 1, 0x5c), Infinity, 'code').finish();
+  assert.throws(() => decodeHost(over), protocolError(new RegExp(`^code: ${LIMITS.code + 1} bytes exceed the limit of ${LIMITS.code} \\(at byte 6\\)$`), 6));
+  const huge = concat(Uint8Array.of(Type.LoadCodeResult), u32le(7), Uint8Array.of(1), u32le(0xffffffff));
+  assert.throws(() => decodeHost(huge), protocolError(new RegExp(`^code: 4294967295 bytes exceed the limit of ${LIMITS.code} `), 6));
 });
 
 test('bug: the writer produces an allocate_result with a short code hash, which the reader refuses', () => {
@@ -360,8 +392,8 @@ test('trailing bytes after a complete message are refused', () => {
 });
 
 test('unknown message types are refused on each side (including the other side\'s types)', () => {
-  const hostTypes = new Set<number>([1, 2, 3, 4, 5, 6, 7, 8]);
-  const enclaveTypes = new Set<number>([20, 21, 22, 23, 24, 25, 26]);
+  const hostTypes = new Set<number>([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const enclaveTypes = new Set<number>([20, 21, 22, 23, 24, 25, 26, 27]);
   for (let t = 0; t < 256; t++) {
     const body = concat(Uint8Array.of(t), u32le(1), new Uint8Array(16));
     if (!hostTypes.has(t)) assert.throws(() => decodeHost(body), protocolError(new RegExp(`^unknown host message type ${t} `), 0), `host ${t}`);
@@ -403,6 +435,7 @@ test('booleans other than 0 and 1 are refused, for every flag', () => {
     ['transaction present', 'host', query, 66],
     ['old migrate version present', 'host', migrate, migrate.length - 1],
     ['value present', 'host', encodeHost({ type: Type.ReadDbResult, id: 1 }), 5],
+    ['code present', 'host', encodeHost({ type: Type.LoadCodeResult, id: 1 }), 5],
     ['start present', 'enclave', encodeEnclave({ type: Type.OcallRange, id: 1, descending: false, limit: 1 }), 5],
     ['end present', 'enclave', encodeEnclave({ type: Type.OcallRange, id: 1, descending: false, limit: 1 }), 6],
     ['descending', 'enclave', encodeEnclave({ type: Type.OcallRange, id: 1, descending: false, limit: 1 }), 7],
@@ -539,6 +572,7 @@ const hostMessage = fc.oneof(
   fc.record({ type: fc.constant(Type.RangeResult as const), id: u32, records: fc.array(fc.tuple(blob(8), blob(8)), { maxLength: 5 }) }),
   fc.record({ type: fc.constant(Type.QueryChainResult as const), id: u32, result: answer, gasUsed: u64 }),
   fc.record({ type: fc.constant(Type.OcallFailed as const), id: u32, message: text }),
+  fc.record({ type: fc.constant(Type.LoadCodeResult as const), id: u32, code: blob(64) }, { requiredKeys: ['type', 'id'] }),
 ) as fc.Arbitrary<HostMessage>;
 
 const outcome = fc.oneof(
@@ -555,6 +589,7 @@ const enclaveMessage = fc.oneof(
   fc.record({ type: fc.constant(Type.EcallResult as const), id: u32, outcome, gasUsed: u64 }),
   fc.record({ type: fc.constant(Type.AllocateResult as const), id: u32, codeHash: hash32, generation: text }),
   fc.record({ type: fc.constant(Type.EnclaveError as const), id: u32, message: text }),
+  fc.record({ type: fc.constant(Type.OcallLoadCode as const), id: u32, codeHash: hash32 }),
 ) as fc.Arbitrary<EnclaveMessage>;
 
 test('property: arbitrary messages of both directions round-trip', () => {
@@ -578,7 +613,7 @@ function decodesOrRefuses(side: 'host' | 'enclave', b: Uint8Array): HostMessage 
   }
 }
 
-const anyType = fc.oneof(fc.constantFrom(1, 2, 3, 4, 5, 6, 7, 8, 20, 21, 22, 23, 24, 25, 26), fc.integer({ min: 0, max: 255 }));
+const anyType = fc.oneof(fc.constantFrom(1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24, 25, 26, 27), fc.integer({ min: 0, max: 255 }));
 
 test('property: arbitrary bytes either decode or are a ProtocolError, on both sides', () => {
   const bodies = fc.oneof(
