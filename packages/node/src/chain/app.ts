@@ -65,11 +65,11 @@ export class App {
     return tx;
   }
 
-  /** DeliverTx on `cache` (the block's); never throws for anything the tx does. */
-  async deliver(cache: Cache, raw: Uint8Array, block: BlockInfo, index: number, hash: string, simulate = false): Promise<TxResult> {
+  /** DeliverTx on `cache` (the block's); never throws for anything the tx does. `decoded`: the same bytes decoded at CheckTx. */
+  async deliver(cache: Cache, raw: Uint8Array, block: BlockInfo, index: number, hash: string, simulate = false, decoded?: DecodedTx): Promise<TxResult> {
     let tx: DecodedTx;
     try {
-      tx = this.decode(raw);
+      tx = decoded ?? this.decode(raw);
     } catch (e) {
       return failed(e as TxFailure, [], 0n, 0n);
     }

@@ -15,7 +15,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { EnclavePool, EnclaveProcess, type EnclaveProcessOptions, type Logger } from '@cloak/protocol';
-import { fromBech32, toBech32, txHash } from '@cloak/client';
+import { fromBech32, toBech32, txHash, type DecodedTx } from '@cloak/client';
 import { Store } from '../store/store.js';
 import { Cache, type KvReader } from '../store/kv.js';
 import { App, type TxResult } from './app.js';
@@ -121,7 +121,7 @@ export class ChainNode {
   private readonly enclave: EnclaveProcess;
   private readonly queries: EnclavePool;
   private readonly o: Required<Omit<NodeOptions, 'log'>> & { log?: Logger };
-  private mempool: { raw: Uint8Array; hash: string }[] = [];
+  private mempool: { raw: Uint8Array; hash: string; tx: DecodedTx }[] = [];
   private readonly pending = new Set<string>();
   private checkCache: Cache;
   private timer: NodeJS.Timeout | null = null;
@@ -129,6 +129,7 @@ export class ChainNode {
   private lock: Promise<unknown> = Promise.resolve();
   private closing = false;
   private lastBlockAt = 0;
+  private lastBlockStart = 0;
   private lastTimeNanos = 0n;
   private closed = false;
   /** Called after each committed block (the API uses it to wake waiters). */
@@ -196,13 +197,14 @@ export class ChainNode {
     if (raw.length > this.o.maxTxBytes) return refuse(SdkError.txTooLarge(`tx of ${raw.length} bytes exceeds the limit of ${this.o.maxTxBytes}`));
     if (this.pending.has(txhash) || this.store.tx(Buffer.from(txhash, 'hex')) !== undefined) return refuse(SdkError.txInMempoolCache('tx already exists in cache'));
     if (this.mempool.length >= this.o.maxMempoolTxs) return refuse(SdkError.mempoolIsFull(`mempool is full: ${this.mempool.length} txs`));
+    let tx: DecodedTx;
     try {
-      this.app.check(this.checkCache, raw, txhash);
+      tx = this.app.check(this.checkCache, raw, txhash);
     } catch (e) {
       if (e instanceof TxFailure) return refuse(e);
       return refuse(new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`));
     }
-    this.mempool.push({ raw, hash: txhash });
+    this.mempool.push({ raw, hash: txhash, tx });
     this.pending.add(txhash);
     return { code: 0, codespace: '', log: '', txhash };
   }
@@ -231,19 +233,26 @@ export class ChainNode {
     return this.store.height >= 1 ? this.block(this.store.height) : undefined;
   }
 
-  private schedule(): void {
+  /**
+   * Arms the timer for the next block: `blockTimeMs` after the previous block started (at once if
+   * that block took longer), so a busy chain makes a block per interval rather than an interval
+   * plus the time to execute.
+   */
+  private schedule(idle = false): void {
     if (this.closed) return;
+    // Nothing to do at the last tick: look again one interval later.
+    const wait = idle ? this.o.blockTimeMs : Math.max(0, this.o.blockTimeMs - (Date.now() - this.lastBlockStart));
     this.timer = setTimeout(() => {
       this.timer = null;
       const due = this.mempool.length > 0 || Date.now() - this.lastBlockAt >= this.o.heartbeatMs;
-      if (!due) return this.schedule();
+      if (!due) return this.schedule(true);
       this.producing = this.produce().then(() => undefined, (e: unknown) => {
         this.o.log?.('error', 'block_failed', e instanceof Error ? (e.stack ?? e.message) : String(e));
       }).finally(() => {
         this.producing = null;
         this.schedule();
       });
-    }, this.o.blockTimeMs);
+    }, wait);
     this.timer.unref?.();
   }
 
@@ -262,6 +271,7 @@ export class ChainNode {
 
   private async produceNow(): Promise<number> {
     if (this.closing) throw new Error('the node is closed');
+    this.lastBlockStart = Date.now();
     const txs = this.mempool.splice(0, this.o.maxBlockTxs);
     const info = this.nextBlockInfo();
     const height = Number(info.height);
@@ -269,7 +279,7 @@ export class ChainNode {
     const cache = new Cache(this.store.state());
     const records: { hash: Uint8Array; record: Uint8Array }[] = [];
     for (let i = 0; i < txs.length; i++) {
-      const r = await this.app.deliver(cache, txs[i].raw, info, i, txs[i].hash);
+      const r = await this.app.deliver(cache, txs[i].raw, info, i, txs[i].hash, false, txs[i].tx);
       const rec: TxRecordJson = {
         height: String(height),
         txhash: txs[i].hash,
@@ -301,7 +311,9 @@ export class ChainNode {
       block_id: { hash: hexUp(sha256(enc.encode(JSON.stringify(header)))) },
       block: { header, data: { txs: txs.map((t) => Buffer.from(t.raw).toString('base64')) } },
     };
+    const executed = Date.now();
     this.store.commitBlock(height, enc.encode(JSON.stringify(block)), records, cache);
+    this.o.log?.('debug', 'block_committed', `height ${height}: ${txs.length} txs, executed in ${executed - this.lastBlockStart} ms, committed in ${Date.now() - executed} ms`);
     this.lastTimeNanos = info.timeNanos;
     this.lastBlockAt = Date.now();
     for (const t of txs) this.pending.delete(t.hash);
