@@ -6,7 +6,7 @@
 // 11); --warmup: untimed runs first (default 3); --quick: only the essential inputs; --strict: exit 1
 // when a target is missed; --json: also write the rows as JSON.
 //
-// To add a suite (interpreter, vm, …): write bench/<name>.js exporting `{ name, description,
+// To add a suite (interpreter, vm, enclave, node, …): write bench/<name>.js exporting `{ name, description,
 // run(ctx) → rows }` (see harness.js `row`) and add it to SUITES below.
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
@@ -16,8 +16,9 @@ import { wasmSuite, MissingInput } from './wasm.js';
 import { interpreterSuite } from './interpreter.js';
 import { enclaveSuite } from './enclave.js';
 import { vmSuite } from './vm.js';
+import { nodeSuite } from './node.js';
 
-const SUITES = [wasmSuite, interpreterSuite, vmSuite, enclaveSuite];
+const SUITES = [wasmSuite, interpreterSuite, vmSuite, enclaveSuite, nodeSuite];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -21,7 +21,7 @@ const exec = (from: Key, contractAddr: string, msg: unknown): Msg => ({ typeUrl:
 
 /** Broadcasts, makes a block, returns the committed result. */
 async function run(tx: Uint8Array) {
-  const r = node.broadcast(tx);
+  const r = await node.broadcast(tx);
   assert.equal(r.code, 0, `CheckTx refused: ${r.log}`);
   await node.produce();
   const t = node.tx(r.txhash);
@@ -67,18 +67,18 @@ test('CheckTx refusals: nothing changes, no fee', async () => {
     ['gas limit below the tx size cost', sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { gas: 1_000n }), 11, /out of gas in location: txSize; gasWanted: 1000, gasUsed: \d+: out of gas/],
   ];
   for (const [what, tx, code, log] of cases) {
-    const r = node.broadcast(tx);
+    const r = await node.broadcast(tx);
     assert.equal(r.code, code, `${what}: ${r.log}`);
     assert.match(r.log, log, what);
   }
   // An account with no coins cannot pay a fee, and an unknown one cannot sign at all.
   const poor = Key.fromMnemonic('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
-  const unknown = node.broadcast(sign(node, poor, [send(poor, keys.a.address, '1')]));
+  const unknown = await node.broadcast(sign(node, poor, [send(poor, keys.a.address, '1')]));
   assert.equal(unknown.code, 9, unknown.log);
   assert.match(unknown.log, /account secret1\w+ not found/);
   await run(sign(node, keys.a, [send(keys.a, poor.address, '5')], { gas: 100_000n }));
   const s1 = snapshot();
-  const broke = node.broadcast(sign(node, poor, [send(poor, keys.a.address, '1')], { gas: 100_000n }));
+  const broke = await node.broadcast(sign(node, poor, [send(poor, keys.a.address, '1')], { gas: 100_000n }));
   assert.equal(broke.code, 5, broke.log);
   assert.match(broke.log, /insufficient funds to pay the fee/);
   await node.produce();
@@ -88,10 +88,10 @@ test('CheckTx refusals: nothing changes, no fee', async () => {
 
 test('a replayed tx is refused, in the mempool and after its block', async () => {
   const tx = sign(node, keys.a, [send(keys.a, keys.b.address, '7')], { gas: 100_000n });
-  assert.equal(node.broadcast(tx).code, 0);
-  assert.equal(node.broadcast(tx).code, 19);
+  assert.equal((await node.broadcast(tx)).code, 0);
+  assert.equal((await node.broadcast(tx)).code, 19);
   await node.produce();
-  assert.equal(node.broadcast(tx).code, 19);
+  assert.equal((await node.broadcast(tx)).code, 19);
 });
 
 test('two txs of one account in one block need consecutive sequences', async () => {
@@ -99,9 +99,9 @@ test('two txs of one account in one block need consecutive sequences', async () 
   const t1 = sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { gas: 100_000n, sequence: s });
   const t2 = sign(node, keys.a, [send(keys.a, keys.b.address, '2')], { gas: 100_000n, sequence: s + 1n });
   const again = sign(node, keys.a, [send(keys.a, keys.b.address, '3')], { gas: 100_000n, sequence: s });
-  assert.equal(node.broadcast(t1).code, 0);
-  assert.equal(node.broadcast(t2).code, 0);
-  assert.equal(node.broadcast(again).code, 32);
+  assert.equal((await node.broadcast(t1)).code, 0);
+  assert.equal((await node.broadcast(t2)).code, 0);
+  assert.equal((await node.broadcast(again)).code, 32);
   const before = node.balance(keys.b.addressBytes, 'uscrt');
   await node.produce();
   assert.equal(node.balance(keys.b.addressBytes, 'uscrt'), before + 3n);
@@ -142,7 +142,7 @@ test('an enclave that hangs mid-tx: the tx fails with nothing written, the encla
   try {
     const n = slow.node;
     const go = async (msgs: Msg[], gas = 5_000_000n) => {
-      const r = n.broadcast(sign(n, keys.a, msgs, { gas }));
+      const r = await n.broadcast(sign(n, keys.a, msgs, { gas }));
       assert.equal(r.code, 0, r.log);
       await n.produce();
       return n.tx(r.txhash)!;

@@ -24,7 +24,7 @@ const sub = (id: number, msg: unknown, replyOn = 'never', gasLimit: number | nul
 const call = (addr: string, msg: unknown, funds: unknown[] = []) => ({ wasm: { execute: { contract_addr: addr, msg: b64(msg), funds, code_hash: '' } } });
 
 async function run(msgs: Msg[], gas = 5_000_000n) {
-  const r = node.broadcast(sign(node, keys.a, msgs, { gas }));
+  const r = await node.broadcast(sign(node, keys.a, msgs, { gas }));
   assert.equal(r.code, 0, r.log);
   await node.produce();
   return node.tx(r.txhash)!;

@@ -19,10 +19,10 @@ test('bank send, store, instantiate, execute and query the token through blocks 
     const b = keys.b;
     const before = node.balance(a.addressBytes, 'uscrt');
     const send = sign(node, a, [{ typeUrl: MsgSend.typeUrl, value: { fromAddress: a.address, toAddress: b.address, amount: [{ denom: 'uscrt', amount: '1000' }] } }], { gas: 100_000n });
-    const r = node.broadcast(send);
+    const r = await node.broadcast(send);
     assert.equal(r.code, 0, r.log);
     // The same bytes twice: refused at once.
-    assert.equal(node.broadcast(send).code, 19);
+    assert.equal((await node.broadcast(send)).code, 19);
     const h = await node.produce();
     assert.equal(h, 1);
     const tx = node.tx(r.txhash);
@@ -31,7 +31,7 @@ test('bank send, store, instantiate, execute and query the token through blocks 
     assert.equal(node.balance(a.addressBytes, 'uscrt'), before - 1000n - 10_000n);
 
     const store = sign(node, a, [{ typeUrl: MsgStoreCode.typeUrl, value: { sender: a.addressBytes, wasmByteCode: contract('token-v1') } }]);
-    const rs = node.broadcast(store);
+    const rs = await node.broadcast(store);
     assert.equal(rs.code, 0, rs.log);
     await node.produce();
     const ts = node.tx(rs.txhash)!;
@@ -40,7 +40,7 @@ test('bank send, store, instantiate, execute and query the token through blocks 
     assert.equal(codeId, 1n);
 
     const init = { name: 'Cloak Token', symbol: 'CLK', decimals: 6, initial_balances: [{ address: a.address, amount: '1000' }] };
-    const ri = node.broadcast(sign(node, a, [{ typeUrl: MsgInstantiateContract.typeUrl, value: { sender: a.addressBytes, codeId, label: 'token', initMsg: enc.encode(JSON.stringify(init)), initFunds: [] } }]));
+    const ri = await node.broadcast(sign(node, a, [{ typeUrl: MsgInstantiateContract.typeUrl, value: { sender: a.addressBytes, codeId, label: 'token', initMsg: enc.encode(JSON.stringify(init)), initFunds: [] } }]));
     assert.equal(ri.code, 0, ri.log);
     await node.produce();
     const ti = node.tx(ri.txhash)!;
@@ -51,7 +51,7 @@ test('bank send, store, instantiate, execute and query the token through blocks 
     assert.ok(ev, JSON.stringify(ti.events));
 
     const transfer = { transfer: { recipient: b.address, amount: '250' } };
-    const re = node.broadcast(sign(node, a, [{ typeUrl: MsgExecuteContract.typeUrl, value: { sender: a.addressBytes, contract: fromBech32(address), msg: enc.encode(JSON.stringify(transfer)), sentFunds: [] } }]));
+    const re = await node.broadcast(sign(node, a, [{ typeUrl: MsgExecuteContract.typeUrl, value: { sender: a.addressBytes, contract: fromBech32(address), msg: enc.encode(JSON.stringify(transfer)), sentFunds: [] } }]));
     assert.equal(re.code, 0, re.log);
     await node.produce();
     const te = node.tx(re.txhash)!;
@@ -62,7 +62,7 @@ test('bank send, store, instantiate, execute and query the token through blocks 
 
     // A contract error: code 3 in the compute codespace, nothing written, fee charged.
     const feeBefore = node.balance(a.addressBytes, 'uscrt');
-    const bad = node.broadcast(sign(node, a, [{ typeUrl: MsgExecuteContract.typeUrl, value: { sender: a.addressBytes, contract: fromBech32(address), msg: enc.encode(JSON.stringify({ transfer: { recipient: b.address, amount: '999999' } })), sentFunds: [] } }], { gas: 200_000n }));
+    const bad = await node.broadcast(sign(node, a, [{ typeUrl: MsgExecuteContract.typeUrl, value: { sender: a.addressBytes, contract: fromBech32(address), msg: enc.encode(JSON.stringify({ transfer: { recipient: b.address, amount: '999999' } })), sentFunds: [] } }], { gas: 200_000n }));
     assert.equal(bad.code, 0, bad.log);
     await node.produce();
     const tb = node.tx(bad.txhash)!;

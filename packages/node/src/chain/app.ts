@@ -52,8 +52,8 @@ export class App {
    * CheckTx: decode and the ante handler, on `cache` (the mempool's view: committed state plus the
    * ante effects of the txs already accepted). Throws the TxFailure that refuses the tx.
    */
-  check(cache: Cache, raw: Uint8Array, hash: string): DecodedTx {
-    const tx = this.decode(raw);
+  check(cache: Cache, raw: Uint8Array, hash: string, decoded?: DecodedTx): DecodedTx {
+    const tx = decoded ?? this.decode(raw);
     const branch = cache.branch();
     try {
       ante(new MeteredKv(branch, new GasMeter(tx.fee.gasLimit)), tx, raw, tx.body.msgs.map(msgSigner), { ...this.options, verified: { txs: this.verified, hash, remember: true } });

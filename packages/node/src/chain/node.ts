@@ -15,7 +15,8 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { EnclavePool, EnclaveProcess, type EnclaveProcessOptions, type Logger } from '@cloak/protocol';
-import { fromBech32, toBech32, txHash, type DecodedTx } from '@cloak/client';
+import { addressFromPubkey, fromBech32, signDocBytes, toBech32, txHash, type DecodedTx } from '@cloak/client';
+import { SigVerifier } from './sigverify.js';
 import { Store } from '../store/store.js';
 import { Cache, type KvReader } from '../store/kv.js';
 import { App, type TxResult } from './app.js';
@@ -128,10 +129,14 @@ export class ChainNode {
   private producing: Promise<void> | null = null;
   private lock: Promise<unknown> = Promise.resolve();
   private closing = false;
-  private lastBlockAt = 0;
-  private lastBlockStart = 0;
+  /** Both start at the node's start: the first block comes one interval (or heartbeat) later. */
+  private lastBlockAt = Date.now();
+  private lastBlockStart = Date.now();
   private lastTimeNanos = 0n;
   private closed = false;
+  /** CheckTx of the txs being broadcast, in arrival order. */
+  private checking: Promise<unknown> = Promise.resolve();
+  private readonly verifier = new SigVerifier(new URL('./sigverify-worker.js', import.meta.url));
   /** Called after each committed block (the API uses it to wake waiters). */
   onBlock: ((height: number) => void) | null = null;
 
@@ -189,24 +194,55 @@ export class ChainNode {
 
   // ---------------------------------------------------------------- txs
 
-  /** CheckTx and queue; the answer of a sync broadcast. Never throws for anything in `raw`. */
-  broadcast(raw: Uint8Array): BroadcastResult {
+  /**
+   * CheckTx and queue; the answer of a sync broadcast. Never rejects for anything in `raw`.
+   * The signature is checked first on the verifier's thread (for the account number the mempool's
+   * view has), the rest of CheckTx then runs here in arrival order, so txs of one account that
+   * arrive in sequence order are accepted in that order.
+   */
+  async broadcast(raw: Uint8Array): Promise<BroadcastResult> {
     const txhash = txHash(raw);
     const refuse = (f: TxFailure): BroadcastResult => ({ code: f.code, codespace: f.codespace, log: f.message, txhash });
     if (this.closed) return refuse(new TxFailure('sdk', 1, 'the node is shutting down'));
     if (raw.length > this.o.maxTxBytes) return refuse(SdkError.txTooLarge(`tx of ${raw.length} bytes exceeds the limit of ${this.o.maxTxBytes}`));
     if (this.pending.has(txhash) || this.store.tx(Buffer.from(txhash, 'hex')) !== undefined) return refuse(SdkError.txInMempoolCache('tx already exists in cache'));
-    if (this.mempool.length >= this.o.maxMempoolTxs) return refuse(SdkError.mempoolIsFull(`mempool is full: ${this.mempool.length} txs`));
+    if (this.pending.size >= this.o.maxMempoolTxs) return refuse(SdkError.mempoolIsFull(`mempool is full: ${this.pending.size} txs`));
     let tx: DecodedTx;
     try {
-      tx = this.app.check(this.checkCache, raw, txhash);
+      tx = this.app.decode(raw);
     } catch (e) {
-      if (e instanceof TxFailure) return refuse(e);
-      return refuse(new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`));
+      return refuse(e as TxFailure);
     }
-    this.mempool.push({ raw, hash: txhash, tx });
     this.pending.add(txhash);
-    return { code: 0, codespace: '', log: '', txhash };
+    const verified = this.preverify(tx, txhash);
+    const result = this.checking.then(() => verified).then(() => {
+      const r = this.checkNow(raw, txhash, tx);
+      if (r !== undefined) this.pending.delete(txhash);
+      return r ?? { code: 0, codespace: '', log: '', txhash };
+    });
+    this.checking = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Checks the signature off this thread and remembers it when it holds (CheckTx then skips it). */
+  private async preverify(tx: DecodedTx, hash: string): Promise<void> {
+    if (tx.signer.mode !== 1) return;
+    const account = new Auth(new MeteredKv(this.checkCache.branch(), new GasMeter(1n << 62n))).get(addressFromPubkey(tx.signer.pubkey));
+    if (account === undefined) return;
+    const doc = signDocBytes(tx.bodyBytes, tx.authInfoBytes, this.chainId, account.number);
+    if (await this.verifier.verify(tx.signer.pubkey, doc, tx.signatures[0])) this.app.verified.add(hash, this.chainId, account.number);
+  }
+
+  /** The rest of CheckTx on the mempool's view, and into the mempool; the refusal, or undefined. */
+  private checkNow(raw: Uint8Array, hash: string, tx: DecodedTx): BroadcastResult | undefined {
+    try {
+      this.app.check(this.checkCache, raw, hash, tx);
+    } catch (e) {
+      const f = e instanceof TxFailure ? e : new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      return { code: f.code, codespace: f.codespace, log: f.message, txhash: hash };
+    }
+    this.mempool.push({ raw, hash, tx });
+    return undefined;
   }
 
   /** A committed tx by its hash (hex, any case). */
@@ -322,9 +358,11 @@ export class ChainNode {
     const still = this.mempool;
     this.mempool = [];
     for (const t of still) {
-      this.pending.delete(t.hash);
-      const r = this.broadcast(t.raw);
-      if (r.code !== 0) this.o.log?.('info', 'tx_dropped', `${t.hash}: ${r.log}`);
+      const r = this.checkNow(t.raw, t.hash, t.tx);
+      if (r !== undefined) {
+        this.pending.delete(t.hash);
+        this.o.log?.('info', 'tx_dropped', `${t.hash}: ${r.log}`);
+      }
     }
     this.onBlock?.(height);
     return height;
@@ -399,6 +437,8 @@ export class ChainNode {
     await this.producing;
     await this.lock;
     this.closing = true;
+    await this.checking;
+    this.verifier.close();
     this.enclave.close();
     this.queries.close();
     this.store.close();

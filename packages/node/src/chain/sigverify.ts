@@ -10,6 +10,7 @@
  * check again; anything else is checked in full.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_N = N >> 1n;
@@ -71,4 +72,83 @@ export class VerifiedTxs {
   delete(hash: string): void {
     this.seen.delete(hash);
   }
+}
+
+/**
+ * Signature checks on a worker thread, batched per turn of the event loop: `verify` resolves with
+ * the same answer as verifySecp256k1. If the worker cannot start or dies, checks run here instead
+ * (those it had not answered included).
+ */
+export class SigVerifier {
+  private worker: Worker | null = null;
+  private failed = false;
+  private nextId = 1;
+  private batch: Pending[] = [];
+  private readonly waiting = new Map<number, Pending[]>();
+
+  constructor(private readonly workerUrl: URL) {}
+
+  verify(pub: Uint8Array, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> {
+    if (this.failed) return Promise.resolve(verifySecp256k1(pub, bytes, sig));
+    return new Promise((resolve) => {
+      if (this.batch.length === 0) setImmediate(() => this.flush());
+      this.batch.push({ item: [pub, bytes, sig], resolve });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    const w = this.start();
+    if (w === null) return here(batch);
+    const id = this.nextId++;
+    this.waiting.set(id, batch);
+    w.postMessage({ id, items: batch.map((b) => b.item) });
+  }
+
+  private start(): Worker | null {
+    if (this.worker !== null || this.failed) return this.worker;
+    try {
+      const w = new Worker(this.workerUrl);
+      w.unref();
+      w.on('message', (m: { id: number; ok: boolean[] }) => {
+        const batch = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        batch?.forEach((b, i) => b.resolve(m.ok[i] === true));
+      });
+      const fallBack = () => {
+        if (this.worker !== w) return;
+        this.failed = true;
+        this.worker = null;
+        const left = [...this.waiting.values()].flat();
+        this.waiting.clear();
+        here(left);
+      };
+      w.on('error', fallBack);
+      w.on('exit', fallBack);
+      this.worker = w;
+      return w;
+    } catch {
+      this.failed = true;
+      return null;
+    }
+  }
+
+  close(): void {
+    const w = this.worker;
+    this.failed = true;
+    this.worker = null;
+    here([...this.waiting.values()].flat());
+    this.waiting.clear();
+    void w?.terminate();
+  }
+}
+
+interface Pending {
+  item: [Uint8Array, Uint8Array, Uint8Array];
+  resolve: (ok: boolean) => void;
+}
+
+function here(batch: Pending[]): void {
+  for (const b of batch) b.resolve(verifySecp256k1(...b.item));
 }

@@ -15,12 +15,12 @@ node.onBlock = (height) => {
   process.stdout.write(`${[height, ...txs].join(' ')}\n`);
 };
 let n = 0;
-setInterval(() => {
+// Five at a time, each awaited in turn (a sender's txs must arrive in sequence order).
+setInterval(async () => {
   for (let i = 0; i < 5; i++) {
     const to = recipients[n++ % recipients.length];
-    const tx = sign(node, keys.a, [{ typeUrl: MsgSend.typeUrl, value: { fromAddress: keys.a.address, toAddress: to, amount: [{ denom: 'uscrt', amount: String(1 + (n % 7)) }] } }], { gas: 100_000n, sequence: seq });
-    const r = node.broadcast(tx);
-    if (r.code === 0) seq++;
-    else if (r.code === 32) seq = node.account(keys.a.addressBytes)!.sequence;
+    const tx = sign(node, keys.a, [{ typeUrl: MsgSend.typeUrl, value: { fromAddress: keys.a.address, toAddress: to, amount: [{ denom: 'uscrt', amount: String(1 + (n % 7)) }] } }], { gas: 100_000n, sequence: seq++ });
+    const r = await node.broadcast(tx);
+    if (r.code === 32) seq = node.account(keys.a.addressBytes)!.sequence;
   }
 }, 5);
