@@ -64,6 +64,9 @@ test('CheckTx refusals: nothing changes, no fee', async () => {
     ['fee below the minimum gas price', sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { gas: 100_000n, fee: 1249n }), 13, /insufficient fees; got: 1249uscrt required: 1250uscrt/],
     ['signer signs for someone else', sign(node, keys.a, [send(keys.b, keys.a.address, '1')]), 4, /pubkey does not match signer address/],
     ['garbage', new Uint8Array([1, 2, 3, 4]), 2, /tx parse error/],
+    ['timeout height passed', sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { timeoutHeight: BigInt(node.height) }), 30, /tx timeout height/],
+    ['a fee granter', sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { granter: keys.b.address }), 18, /fee grants are not supported/],
+    ['a memo over 256 characters', sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { memo: 'm'.repeat(257) }), 12, /maximum number of characters is 256 but received 257/],
     ['gas limit below the tx size cost', sign(node, keys.a, [send(keys.a, keys.b.address, '1')], { gas: 1_000n }), 11, /out of gas in location: txSize; gasWanted: 1000, gasUsed: \d+: out of gas/],
   ];
   for (const [what, tx, code, log] of cases) {

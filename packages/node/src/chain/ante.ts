@@ -18,6 +18,8 @@ import type { MeteredKv } from './state.js';
 
 export interface AnteOptions {
   chainId: string;
+  /** The height of the block the tx would be in (for timeout_height). */
+  height?: bigint;
   /** Minimum gas price in uscrt per gas, as a fraction (LocalSecret: 0.0125 = 1/80). */
   minGasPrice: { num: bigint; den: bigint };
   /** Skip the signature check (simulation: secretjs signs with 64 zero bytes). */
@@ -34,11 +36,16 @@ export const FEE_DENOM = 'uscrt';
 
 /** Runs the ante handler for `tx` (its raw bytes `raw`) on `kv`; returns the ante's events. */
 export function ante(kv: MeteredKv, tx: DecodedTx, raw: Uint8Array, signers: string[], o: AnteOptions): { events: Event[]; signer: Uint8Array } {
+  if (tx.body.timeoutHeight > 0n && o.height !== undefined && o.height > tx.body.timeoutHeight) {
+    throw SdkError.txTimeoutHeight(`block height: ${o.height}, timeout height: ${tx.body.timeoutHeight}: tx timeout height`);
+  }
+  if (tx.fee.granter !== '') throw SdkError.invalidRequest('fee grants are not supported by cloak: leave fee.granter empty');
   if ([...tx.body.memo].length > MAX_MEMO) throw SdkError.memoTooLarge(`maximum number of characters is ${MAX_MEMO} but received ${[...tx.body.memo].length} characters`);
   kv.gas.consume(GAS.txSizePerByte * BigInt(raw.length), 'txSize');
 
   const signer = addressFromPubkey(tx.signer.pubkey);
   const signerText = toBech32(signer);
+  if (tx.fee.payer !== '' && tx.fee.payer !== signerText) throw SdkError.invalidRequest(`fee.payer ${tx.fee.payer.slice(0, 100)} is not the signer; only the signer can pay`);
   for (const s of signers) {
     if (s !== signerText) throw SdkError.unauthorized(`pubkey does not match signer address ${s} with signer index: 0: invalid pubkey`);
   }

@@ -52,11 +52,11 @@ export class App {
    * CheckTx: decode and the ante handler, on `cache` (the mempool's view: committed state plus the
    * ante effects of the txs already accepted). Throws the TxFailure that refuses the tx.
    */
-  check(cache: Cache, raw: Uint8Array, hash: string, decoded?: DecodedTx): DecodedTx {
+  check(cache: Cache, raw: Uint8Array, hash: string, height: bigint, decoded?: DecodedTx): DecodedTx {
     const tx = decoded ?? this.decode(raw);
     const branch = cache.branch();
     try {
-      ante(new MeteredKv(branch, new GasMeter(tx.fee.gasLimit)), tx, raw, tx.body.msgs.map(msgSigner), { ...this.options, verified: { txs: this.verified, hash, remember: true } });
+      ante(new MeteredKv(branch, new GasMeter(tx.fee.gasLimit)), tx, raw, tx.body.msgs.map(msgSigner), { ...this.options, height, verified: { txs: this.verified, hash, remember: true } });
     } catch (e) {
       if (e instanceof OutOfGas) throw SdkError.outOfGas(`${e.message}: out of gas`);
       throw e;
@@ -77,7 +77,7 @@ export class App {
     const anteCache = cache.branch();
     let anteEvents: Event[];
     try {
-      anteEvents = ante(new MeteredKv(anteCache, gas), tx, raw, tx.body.msgs.map(msgSigner), { ...this.options, simulate, verified: { txs: this.verified, hash, remember: false } }).events;
+      anteEvents = ante(new MeteredKv(anteCache, gas), tx, raw, tx.body.msgs.map(msgSigner), { ...this.options, simulate, height: block.height, verified: { txs: this.verified, hash, remember: false } }).events;
     } catch (e) {
       return failed(asFailure(e), [], tx.fee.gasLimit, gas.consumed);
     }

@@ -32,6 +32,7 @@ export const SdkError = {
   txInMempoolCache: sdk(19),
   txTooLarge: sdk(21),
   mempoolIsFull: sdk(20),
+  txTimeoutHeight: sdk(30),
   wrongSequence: sdk(32),
 };
 

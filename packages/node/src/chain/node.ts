@@ -105,6 +105,8 @@ export interface BroadcastResult {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** Runs of an API query when blocks keep being committed under it (the last answer is returned). */
+const QUERY_ATTEMPTS = 3;
 const hexUp = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 
 /** RFC 3339 with nanoseconds, as CometBFT prints block times. */
@@ -236,7 +238,7 @@ export class ChainNode {
   /** The rest of CheckTx on the mempool's view, and into the mempool; the refusal, or undefined. */
   private checkNow(raw: Uint8Array, hash: string, tx: DecodedTx): BroadcastResult | undefined {
     try {
-      this.app.check(this.checkCache, raw, hash, tx);
+      this.app.check(this.checkCache, raw, hash, BigInt(this.store.height + 1), tx);
     } catch (e) {
       const f = e instanceof TxFailure ? e : new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
       return { code: f.code, codespace: f.codespace, log: f.message, txhash: hash };
@@ -426,7 +428,13 @@ export class ChainNode {
 
   /** A smart query on committed state (GET /compute/v1beta1/query/…); throws TxFailure. */
   async query(contract: Uint8Array, msg: Uint8Array): Promise<Uint8Array> {
-    return this.compute.query(this.store.state(), contract, msg, this.o.queryGasLimit * 1000n, this.nextBlockInfo());
+    // The query's ocalls read the committed state as they come; a block committed meanwhile would
+    // give it reads from two heights. Such an answer is thrown away and the query run again.
+    for (let attempt = 1; ; attempt++) {
+      const height = this.store.height;
+      const answer = await this.compute.query(this.store.state(), contract, msg, this.o.queryGasLimit * 1000n, this.nextBlockInfo());
+      if (this.store.height === height || attempt === QUERY_ATTEMPTS) return answer;
+    }
   }
 
   /** Stops producing blocks, waits for the block in progress, stops the enclaves, closes the store. */

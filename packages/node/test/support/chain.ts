@@ -54,13 +54,14 @@ export function openChain(over: Partial<NodeOptions> = {}, dir = mkdtempSync(joi
 }
 
 /** Signs `msgs` with `key` at the account's current number and sequence (or the given ones). */
-export function sign(node: ChainNode, key: Key, msgs: Msg[], o: { gas?: bigint; fee?: bigint; sequence?: bigint; chainId?: string; memo?: string } = {}): Uint8Array {
+export function sign(node: ChainNode, key: Key, msgs: Msg[], o: { gas?: bigint; fee?: bigint; sequence?: bigint; chainId?: string; memo?: string; timeoutHeight?: bigint; granter?: string } = {}): Uint8Array {
   const account = node.account(key.addressBytes);
   const gas = o.gas ?? 5_000_000n;
   return buildTx({
     msgs,
     memo: o.memo ?? '',
-    fee: { amount: [{ denom: 'uscrt', amount: String(o.fee ?? (gas + 9n) / 10n) }], gasLimit: gas },
+    fee: { amount: [{ denom: 'uscrt', amount: String(o.fee ?? (gas + 9n) / 10n) }], gasLimit: gas, ...(o.granter ? { granter: o.granter } : {}) },
+    ...(o.timeoutHeight !== undefined ? { timeoutHeight: o.timeoutHeight } : {}),
     key,
     sequence: o.sequence ?? account?.sequence ?? 0n,
     accountNumber: account?.number ?? 0n,
