@@ -164,3 +164,40 @@ test('an enclave that hangs mid-tx: the tx fails with nothing written, the encla
     await slow.close();
   }
 });
+
+test('a block that fails to commit drops its txs cleanly: they can be sent again, sequences stay right', async () => {
+  const s0 = node.account(keys.a.addressBytes)!.sequence;
+  const tx = sign(node, keys.a, [send(keys.a, keys.b.address, '9')], { gas: 100_000n });
+  assert.equal((await node.broadcast(tx)).code, 0);
+  const store = node.store as unknown as { commitBlock: (...a: unknown[]) => Uint8Array };
+  const real = store.commitBlock;
+  store.commitBlock = () => {
+    throw new Error('disk on fire');
+  };
+  await assert.rejects(node.produce(), /disk on fire/);
+  store.commitBlock = real;
+  assert.equal(node.account(keys.a.addressBytes)!.sequence, s0, 'nothing was committed');
+  // The same bytes are accepted again (not "already in cache"), and included.
+  const again = await node.broadcast(tx);
+  assert.equal(again.code, 0, again.log);
+  await node.produce();
+  assert.equal(node.tx(again.txhash)!.code, 0);
+  assert.equal(node.account(keys.a.addressBytes)!.sequence, s0 + 1n);
+});
+
+test('a block takes txs up to its byte limit; the rest wait for the next', async () => {
+  const small = openChain({ maxBlockBytes: 600 });
+  try {
+    const n = small.node;
+    const s = n.account(keys.a.addressBytes)!.sequence;
+    const txs = [0n, 1n, 2n].map((i) => sign(n, keys.a, [send(keys.a, keys.b.address, '1')], { gas: 100_000n, sequence: s + i, memo: 'x'.repeat(200) }));
+    assert.ok(txs.every((t) => t.length > 300 && t.length < 600), txs.map((t) => t.length).join(' '));
+    for (const t of txs) assert.equal((await n.broadcast(t)).code, 0);
+    const h1 = await n.produce();
+    const h2 = await n.produce();
+    const h3 = await n.produce();
+    assert.deepEqual([h1, h2, h3].map((h) => n.block(h)!.block.data.txs.length), [1, 1, 1]);
+  } finally {
+    await small.close();
+  }
+});

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MsgExecuteContract, MsgInstantiateContract, MsgStoreCode, decodeTxMsgData, MsgInstantiateContractResponse, MsgExecuteContractResponse, fromBech32, type Msg } from '@cloak/client';
+import { MsgExecuteContract, MsgInstantiateContract, MsgStoreCode, decodeTxMsgData, MsgInstantiateContractResponse, MsgExecuteContractResponse, fromBech32, toBech32, type Msg } from '@cloak/client';
 import type { ChainNode } from '../src/chain/node.js';
 import { contract, keys, openChain, sign, type TestChain } from './support/chain.js';
 
@@ -58,7 +58,8 @@ test('a contract calls another; events in order with contract_address first', as
   assert.equal(t.code, 0, t.raw_log);
   assert.deepEqual(await query(two, { read: { key: 'from-one' } }), { value: 'x' });
   const types = t.events.filter((e) => e.attributes.some((a) => a.key === 'msg_index')).map((e) => `${e.type}:${e.attributes.find((a) => a.key === 'contract_address')?.value === one ? 'one' : e.attributes.find((a) => a.key === 'contract_address')?.value === two ? 'two' : '-'}`);
-  assert.deepEqual(types, ['message:-', 'message:one', 'execute:one', 'wasm:one', 'message:two', 'execute:two', 'wasm:two']);
+  // The sub-call's own `message` event is not kept (x/compute filters sub-messages' message events).
+  assert.deepEqual(types, ['message:-', 'message:one', 'execute:one', 'wasm:one', 'execute:two', 'wasm:two']);
   const wasm = t.events.find((e) => e.type === 'wasm')!;
   assert.equal(wasm.attributes[0].key, 'contract_address');
 });
@@ -66,7 +67,9 @@ test('a contract calls another; events in order with contract_address first', as
 test('reply on success gets the data; reply on error gets the redacted error and the failed writes are reverted', async () => {
   let t = await run([exec(one, { submessages: { messages: [sub(7, call(two, { write: { key: 'ok', value: '1' } }), 'success')] } })]);
   assert.equal(t.code, 0, t.raw_log);
-  assert.deepEqual(await query(one, { last_reply: {} }), { id: 7, ok: true, data: b64({ written: 'ok' }), events: 0 });
+  // The reply's data is the sub-message's MsgExecuteContractResponse (what cw-utils' parse_reply_execute_data reads).
+  const expected = Buffer.from(MsgExecuteContractResponse.encode({ data: enc.encode(JSON.stringify({ written: 'ok' })) })).toString('base64');
+  assert.deepEqual(await query(one, { last_reply: {} }), { id: 7, ok: true, data: expected, events: 0 });
   // The reply's data becomes the message's data.
   const data = MsgExecuteContractResponse.decode(decodeTxMsgData(Buffer.from(t.data, 'hex'))[0].value).data;
   assert.equal(JSON.parse(dec.decode(data)).id, 7);
@@ -148,4 +151,55 @@ test('an API query that queries itself runs its nested queries in the same query
   while (level.inner.ok) level = JSON.parse(Buffer.from(level.inner.ok.ok, 'base64').toString());
   assert.equal(level.depth, 12 - 8, 'nine levels answered');
   assert.deepEqual(level.inner, { error: { exceeded_recursion_limit: {} } });
+});
+
+test('an instantiate sub-message: the reply gets MsgInstantiateContractResponse with the new address', async () => {
+  const init = { wasm: { instantiate: { code_id: 1, msg: b64({}), funds: [], label: 'child-1', code_hash: '' } } };
+  const t = await run([exec(one, { submessages: { messages: [sub(11, init, 'success')] } })]);
+  assert.equal(t.code, 0, t.raw_log);
+  const r = await query(one, { last_reply: {} }) as { id: number; ok: boolean; data: string };
+  const child = MsgInstantiateContractResponse.decode(Buffer.from(r.data, 'base64')).address;
+  assert.equal(child, node.contractByLabel('child-1') && toBech32(node.contractByLabel('child-1')!));
+});
+
+test('reply ids past 2^53 reach the contract exactly', async () => {
+  const id = '9007199254740993';
+  const msg = `{"submessages":{"messages":[{"id":${id},"msg":${JSON.stringify(call(two, { write: { key: 'x', value: '1' } }))},"reply_on":"success","gas_limit":null}]}}`;
+  const r = await node.broadcast(sign(node, keys.a, [{ typeUrl: MsgExecuteContract.typeUrl, value: { sender: keys.a.addressBytes, contract: fromBech32(one), msg: enc.encode(msg), sentFunds: [] } }], { gas: 5_000_000n }));
+  assert.equal(r.code, 0, r.log);
+  await node.produce();
+  // The sink refuses reply ids >= 1000, quoting the id it got: exactly the one sent.
+  const t = node.tx(r.txhash)!;
+  assert.equal(t.code, 19, t.raw_log);
+  assert.match(t.raw_log, new RegExp(`"reply ${id} failed on request": reply to contract failed`));
+});
+
+test('hostile responses: a negative gas limit, a null message, a bad query, a short event type', async () => {
+  // A negative gas limit is not a u64: the call fails, and no gas is minted.
+  const neg = `{"submessages":{"messages":[{"id":1,"msg":${JSON.stringify(call(two, { loop: {} }))},"reply_on":"error","gas_limit":-9007199254740993}]}}`;
+  const r = await node.broadcast(sign(node, keys.a, [{ typeUrl: MsgExecuteContract.typeUrl, value: { sender: keys.a.addressBytes, contract: fromBech32(one), msg: enc.encode(neg), sentFunds: [] } }], { gas: 2_000_000n }));
+  await node.produce();
+  const tn = node.tx(r.txhash)!;
+  assert.equal(tn.code, 3, tn.raw_log);
+  assert.ok(BigInt(tn.gas_used) > 0n && BigInt(tn.gas_used) <= 2_000_000n, tn.gas_used);
+  // A message body that is null: the sub-message fails (invalid msg) and the reply hears of it.
+  let t = await run([exec(one, { submessages: { messages: [sub(12, { wasm: { execute: null } }, 'error')] } })]);
+  assert.equal(t.code, 0, t.raw_log);
+  assert.deepEqual(await query(one, { last_reply: {} }), { id: 12, ok: false, error: 'codespace: compute, code: 10' });
+  // A query the chain cannot read is a system error the contract sees; the call goes on.
+  t = await run([exec(one, { query_chain: { request: { wasm: { code_info: { code_id: 1.5 } } } } })]);
+  assert.equal(t.code, 0, t.raw_log);
+  // A custom event type shorter than 3 characters fails the call (x/compute's rule).
+  t = await run([exec(one, { emit: { events: [{ type: 'ab', attributes: [{ key: 'k', value: 'v' }] }] } })]);
+  assert.equal(t.code, 21, t.raw_log);
+  t = await run([exec(one, { emit: { events: [{ type: 'abc', attributes: [{ key: 'k', value: 'v' }] }] } })]);
+  assert.equal(t.code, 0, t.raw_log);
+  assert.ok(t.events.some((e) => e.type === 'wasm-abc'));
+});
+
+test('an empty bank send from a contract moves nothing and creates no account', async () => {
+  const nobody = 'secret1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq3x5k6p';
+  const t = await run([exec(one, { submessages: { messages: [sub(0, { bank: { send: { to_address: nobody, amount: [] } } })] } })]);
+  assert.equal(t.code, 0, t.raw_log);
+  assert.equal(node.account(fromBech32(nobody)), undefined);
 });

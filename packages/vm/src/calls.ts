@@ -57,7 +57,8 @@ export function parseContractResult(bytes: Uint8Array, era: 'v1' | 'v010', what:
 
 type Obj = { [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: JsonValue | undefined) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
+/** A u64: 0 ≤ v < 2^64 (the JSON parser gives integers past 2^53 as bigints, negative ones too). */
+const isInt = (v: JsonValue | undefined) => (typeof v === 'bigint' && v >= 0n && v <= 0xffff_ffff_ffff_ffffn) || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 const REPLY_ON = ['always', 'error', 'success', 'never'];
 

@@ -92,6 +92,11 @@ function hexHash(s: string): string {
 
 // ------------------------------------------------------------------ pagination
 
+/** pagination.offset beyond this reads too much per request; keys page without limit. */
+const MAX_OFFSET = 100_000;
+const COUNT_PAGE = 1000;
+const MAX_COUNT = 1_000_000;
+
 /** A source of ordered records, as KvReader.range: start <= key < end, at most `limit`. */
 type Fetch = (start: Uint8Array | undefined, end: Uint8Array | undefined, reverse: boolean, limit: number) => [Uint8Array, Uint8Array][];
 
@@ -106,6 +111,7 @@ function paginate(q: URLSearchParams, fetch: Fetch): { items: [Uint8Array, Uint8
     return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
   };
   const offset = num('pagination.offset');
+  if (offset > MAX_OFFSET) throw invalid(`pagination.offset: at most ${MAX_OFFSET} (use pagination.key to page further)`);
   let limit = num('pagination.limit');
   let countTotal = bool(q.get('pagination.count_total'), 'pagination.count_total');
   const reverse = bool(q.get('pagination.reverse'), 'pagination.reverse');
@@ -120,10 +126,26 @@ function paginate(q: URLSearchParams, fetch: Fetch): { items: [Uint8Array, Uint8
     const got = reverse ? fetch(undefined, successor(key), true, limit + 1) : fetch(key, undefined, false, limit + 1);
     return { items: got.slice(0, limit), pagination: pageResponse(got[limit]?.[0] ?? null, undefined) };
   }
-  const want = Math.min(offset + limit + 1, Number.MAX_SAFE_INTEGER);
+  const want = offset + limit + 1;
   const got = fetch(undefined, undefined, reverse, want);
-  const total = countTotal ? (got.length < want ? got.length : fetch(undefined, undefined, false, Infinity).length) : undefined;
+  const total = countTotal ? (got.length < want ? got.length : count(fetch)) : undefined;
   return { items: got.slice(offset, offset + limit), pagination: pageResponse(got[offset + limit]?.[0] ?? null, total) };
+}
+
+/**
+ * How many records `fetch` has, read a page at a time without keeping them (the event loop still
+ * does the work: counting is refused past MAX_COUNT records).
+ */
+function count(fetch: Fetch): number {
+  let n = 0;
+  let from: Uint8Array | undefined;
+  for (;;) {
+    const page = fetch(from, undefined, false, COUNT_PAGE);
+    n += page.length;
+    if (page.length < COUNT_PAGE) return n;
+    if (n >= MAX_COUNT) throw invalid(`pagination.count_total: more than ${MAX_COUNT} records; page with pagination.key instead`);
+    from = successor(page[page.length - 1][0]);
+  }
 }
 
 /** The smallest key after `k`. */

@@ -40,7 +40,9 @@ export function ante(kv: MeteredKv, tx: DecodedTx, raw: Uint8Array, signers: str
     throw SdkError.txTimeoutHeight(`block height: ${o.height}, timeout height: ${tx.body.timeoutHeight}: tx timeout height`);
   }
   if (tx.fee.granter !== '') throw SdkError.invalidRequest('fee grants are not supported by cloak: leave fee.granter empty');
-  if ([...tx.body.memo].length > MAX_MEMO) throw SdkError.memoTooLarge(`maximum number of characters is ${MAX_MEMO} but received ${[...tx.body.memo].length} characters`);
+  // The SDK counts the memo in bytes (Go's len of a string).
+  const memoBytes = new TextEncoder().encode(tx.body.memo).length;
+  if (memoBytes > MAX_MEMO) throw SdkError.memoTooLarge(`maximum number of characters is ${MAX_MEMO} but received ${memoBytes} characters`);
   kv.gas.consume(GAS.txSizePerByte * BigInt(raw.length), 'txSize');
 
   const signer = addressFromPubkey(tx.signer.pubkey);

@@ -66,14 +66,17 @@ export class App {
   }
 
   /** DeliverTx on `cache` (the block's); never throws for anything the tx does. `decoded`: the same bytes decoded at CheckTx. */
-  async deliver(cache: Cache, raw: Uint8Array, block: BlockInfo, index: number, hash: string, simulate = false, decoded?: DecodedTx): Promise<TxResult> {
+  async deliver(cache: Cache, raw: Uint8Array, block: BlockInfo, index: number, hash: string, simulate = false, decoded?: DecodedTx, maxGas?: bigint): Promise<TxResult> {
     let tx: DecodedTx;
     try {
       tx = decoded ?? this.decode(raw);
     } catch (e) {
       return failed(e as TxFailure, [], 0n, 0n);
     }
-    const gas = new GasMeter(simulate && tx.fee.gasLimit === 0n ? 10_000_000_000n : tx.fee.gasLimit);
+    // A simulation with no gas limit gets `maxGas`; none gets more.
+    let limit = simulate && tx.fee.gasLimit === 0n && maxGas !== undefined ? maxGas : tx.fee.gasLimit;
+    if (maxGas !== undefined && limit > maxGas) limit = maxGas;
+    const gas = new GasMeter(limit);
     const anteCache = cache.branch();
     let anteEvents: Event[];
     try {

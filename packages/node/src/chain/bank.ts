@@ -42,6 +42,8 @@ export class Bank {
 
   /** Moves coins; fails with insufficient funds (nothing moved) if `from` lacks any of them. */
   send(from: Uint8Array, to: Uint8Array, coins: [string, bigint][]): Event[] {
+    // Nothing to move: no account is created, no event (x/compute treats an empty send as a no-op).
+    if (coins.length === 0) return [];
     for (const [d, n] of coins) {
       const have = this.balance(from, d);
       if (have < n) throw SdkError.insufficientFunds(`spendable balance ${have}${d} is smaller than ${n}${d}: insufficient funds`);
@@ -49,7 +51,6 @@ export class Bank {
     for (const [d, n] of coins) this.put(from, d, this.balance(from, d) - n);
     this.auth.ensure(to);
     for (const [d, n] of coins) this.put(to, d, this.balance(to, d) + n);
-    if (coins.length === 0) return [];
     const amount = coinsText(coins);
     const sender = this.bech32(from);
     const recipient = this.bech32(to);

@@ -33,6 +33,8 @@ import { ComputeError, SdkError, TxFailure } from './errors.js';
 import { event, type Event } from './events.js';
 import { GAS, GasMeter, OutOfGas } from './gas.js';
 import { MeteredKv, PREFIX, be64, json, key, parse, prefixEnd } from './state.js';
+import { parseExact, u64, type Json } from './json.js';
+import { MsgExecuteContractResponse, MsgInstantiateContractResponse, MsgMigrateContractResponse } from '@cloak/client';
 
 /** Upload and code limits (x/compute ValidateBasic and params). */
 export const LIMITS = {
@@ -110,7 +112,7 @@ export interface MsgResult {
 
 interface SubMsg {
   id: bigint;
-  msg: Record<string, unknown>;
+  msg: Record<string, Json>;
   gasLimit: bigint | null;
   replyOn: 'always' | 'error' | 'success' | 'never';
 }
@@ -345,7 +347,7 @@ export class Compute {
       if (v === null) ctx.cache.delete(sk);
       else ctx.cache.set(sk, v);
     }
-    return parseResponse(dec.decode(o.value), code.generation, kind);
+    return parseResponse(dec.decode(o.value), code.generation);
   }
 
   /** Events of a call's response, then its messages dispatched in order; the data that results. */
@@ -360,14 +362,20 @@ export class Compute {
     return { events, ...(data !== undefined ? { data } : {}) };
   }
 
-  /** One sub-message: run in a branch; reply as asked. Returns the reply's data if it set one. */
+  /**
+   * One sub-message: run in a branch; reply as asked. Returns the reply's data if it set one.
+   * The reply gets `events: []` (Secret's enclave redacts them) and, as data, the message's
+   * Msg*Response in protobuf (for wasm instantiate / execute / migrate; wasmd's SubMsgResponse
+   * data, which cw-utils' parse_reply_* read), null for others. The sub-message's own `message`
+   * events are not kept in the tx's events (x/compute filters them).
+   */
   private async dispatchSub(ctx: Ctx, contract: Uint8Array, code: CodeInfo, sub: SubMsg, events: Event[]): Promise<Uint8Array | undefined> {
     if (ctx.depth >= LIMITS.maxCallDepth) throw ComputeError.limit(`sub-messages nest deeper than ${LIMITS.maxCallDepth}`);
     // A sub-message with its own gas limit runs on its own meter, and running out is its own error.
     const limited = sub.gasLimit !== null && sub.gasLimit < ctx.gas.remaining;
     const gas = limited ? new GasMeter(sub.gasLimit as bigint) : ctx.gas;
     const b = ctx.branch(gas);
-    let result: MsgResult | undefined;
+    let result: { events: Event[]; response?: Uint8Array } | undefined;
     let error: TxFailure | undefined;
     try {
       result = await this.dispatchMsg(b.ctx, contract, sub.msg);
@@ -375,7 +383,9 @@ export class Compute {
       if (e instanceof OutOfGas && !limited) throw e;
       if (e instanceof TxFailure) error = e;
       else if (e instanceof OutOfGas) error = SdkError.outOfGas(e.message);
-      else throw e;
+      // Anything else is a fault of this message (a bug in cloak included): its branch is dropped
+      // and the contract hears of it like any failure, rather than the tx failing half-handled.
+      else error = new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       if (limited) ctx.gas.consume(gas.consumed > (sub.gasLimit as bigint) ? (sub.gasLimit as bigint) : gas.consumed, 'sub-message');
     }
@@ -385,10 +395,11 @@ export class Compute {
       return this.reply(ctx, contract, code, sub.id, { error: `codespace: ${error.codespace}, code: ${error.code}` }, events);
     }
     b.commit();
-    events.push(...(result as MsgResult).events);
+    const done = result as { events: Event[]; response?: Uint8Array };
+    events.push(...done.events.filter((e) => e.type !== 'message'));
     if (sub.replyOn !== 'success' && sub.replyOn !== 'always') return undefined;
-    const data = (result as MsgResult).data;
-    return this.reply(ctx, contract, code, sub.id, { ok: { events: [], data: data === undefined ? null : b64(data) } }, events);
+    const data = done.response !== undefined && done.response.length > 0 ? b64(done.response) : null;
+    return this.reply(ctx, contract, code, sub.id, { ok: { events: [], data } }, events);
   }
 
   private async reply(ctx: Ctx, contract: Uint8Array, code: CodeInfo, id: bigint, result: unknown, events: Event[]): Promise<Uint8Array | undefined> {
@@ -402,10 +413,11 @@ export class Compute {
   }
 
   /** A CosmosMsg a contract returned, executed with the contract as sender. */
-  private async dispatchMsg(ctx: Ctx, contract: Uint8Array, msg: Record<string, unknown>): Promise<MsgResult> {
+  private async dispatchMsg(ctx: Ctx, contract: Uint8Array, msg: Record<string, Json>): Promise<{ events: Event[]; response?: Uint8Array }> {
     const variant = oneKey(msg, 'message');
-    const body = oneKey(msg[variant] as Record<string, unknown>, `${variant} message`);
-    const v = (msg[variant] as Record<string, Record<string, unknown>>)[body];
+    const body = oneKey(msg[variant], `${variant} message`);
+    const v = (msg[variant] as Record<string, Record<string, Json>>)[body];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw ComputeError.invalidMsg(`${variant}.${body} must be an object`);
     const str = (k: string, optional = false): string => {
       const x = v[k];
       if (x === undefined || x === null) {
@@ -416,11 +428,10 @@ export class Compute {
       return x;
     };
     const coinsOf = (k: string): Coin[] => {
-      const x = v[k] ?? [];
-      if (!Array.isArray(x) || !x.every((c) => c !== null && typeof c === 'object' && typeof c.denom === 'string' && typeof c.amount === 'string')) {
-        throw ComputeError.invalidMsg(`${variant}.${body}.${k} must be a list of coins`);
-      }
-      return (x as Coin[]).map((c) => ({ denom: c.denom, amount: c.amount }));
+      const x = (v[k] ?? []) as unknown;
+      const isCoin = (c: unknown): c is Coin => c !== null && typeof c === 'object' && typeof (c as Coin).denom === 'string' && typeof (c as Coin).amount === 'string';
+      if (!Array.isArray(x) || !x.every(isCoin)) throw ComputeError.invalidMsg(`${variant}.${body}.${k} must be a list of coins`);
+      return x.map((c: Coin) => ({ denom: c.denom, amount: c.amount }));
     };
     const bytes = (k: string): Uint8Array => {
       const s = str(k);
@@ -428,10 +439,9 @@ export class Compute {
       return new Uint8Array(Buffer.from(s, 'base64'));
     };
     const codeId = (k: string): bigint => {
-      const x = v[k];
-      if (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0) return BigInt(x);
-      if (typeof x === 'string' && /^[0-9]{1,20}$/.test(x)) return BigInt(x);
-      throw ComputeError.invalidMsg(`${variant}.${body}.${k} must be a code id`);
+      const id = u64(v[k]);
+      if (id === undefined) throw ComputeError.invalidMsg(`${variant}.${body}.${k} must be a code id (a u64)`);
+      return id;
     };
     const codeHash = () => (v.code_hash !== undefined ? str('code_hash', true) : str('callback_code_hash', true));
     if (variant === 'bank' && body === 'send') {
@@ -442,12 +452,18 @@ export class Compute {
     }
     if (variant === 'wasm') {
       switch (body) {
-        case 'execute':
-          return this.execute(ctx, { sender: contract, contract: this.decodeAddress(str('contract_addr'), 'contract_addr'), msg: bytes('msg'), funds: coinsOf(v.funds !== undefined ? 'funds' : 'send'), codeHash: codeHash() });
-        case 'instantiate':
-          return this.instantiate(ctx, { sender: contract, codeId: codeId('code_id'), label: str('label'), msg: bytes('msg'), funds: coinsOf(v.funds !== undefined ? 'funds' : 'send'), admin: str('admin', true), codeHash: codeHash() });
-        case 'migrate':
-          return this.migrate(ctx, { sender: contract, contract: this.decodeAddress(str('contract_addr'), 'contract_addr'), codeId: codeId('new_code_id'), msg: bytes('msg'), codeHash: codeHash() });
+        case 'execute': {
+          const r = await this.execute(ctx, { sender: contract, contract: this.decodeAddress(str('contract_addr'), 'contract_addr'), msg: bytes('msg'), funds: coinsOf(v.funds !== undefined ? 'funds' : 'send'), codeHash: codeHash() });
+          return { events: r.events, response: MsgExecuteContractResponse.encode({ data: r.data ?? new Uint8Array(0) }) };
+        }
+        case 'instantiate': {
+          const r = await this.instantiate(ctx, { sender: contract, codeId: codeId('code_id'), label: str('label'), msg: bytes('msg'), funds: coinsOf(v.funds !== undefined ? 'funds' : 'send'), admin: str('admin', true), codeHash: codeHash() });
+          return { events: r.events, response: MsgInstantiateContractResponse.encode({ address: r.address as string, data: r.data ?? new Uint8Array(0) }) };
+        }
+        case 'migrate': {
+          const r = await this.migrate(ctx, { sender: contract, contract: this.decodeAddress(str('contract_addr'), 'contract_addr'), codeId: codeId('new_code_id'), msg: bytes('msg'), codeHash: codeHash() });
+          return { events: r.events, response: MsgMigrateContractResponse.encode({ data: r.data ?? new Uint8Array(0) }) };
+        }
         case 'update_admin':
           return this.setAdmin(ctx, { sender: contract, contract: this.decodeAddress(str('contract_addr'), 'contract_addr'), newAdmin: str('admin') });
         case 'clear_admin':
@@ -476,6 +492,21 @@ export class Compute {
 
   /** A contract's query_chain request, answered from `view`. */
   private async queryChain(
+    view: KvReader, at: { block: BlockInfo; tx?: { index: number; hash: string } | undefined }, request: Uint8Array, depth: number, gasLimit: bigint,
+    nested: (e: EcallRequest, h: OcallHandlers) => Promise<EnclaveMessage>,
+  ): Promise<QueryChainAnswer> {
+    try {
+      return await this.answerQuery(view, at, request, depth, gasLimit, nested);
+    } catch (e) {
+      // The contract gets a SystemError it can handle, never a failed ocall (which fails its call).
+      if (e instanceof TxFailure || e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError) {
+        return { result: { kind: 'system_error', error: json({ invalid_request: { error: e.message.slice(0, 200), request: b64(request) } }) }, gasUsed: 0n };
+      }
+      throw e;
+    }
+  }
+
+  private async answerQuery(
     view: KvReader, at: { block: BlockInfo; tx?: { index: number; hash: string } | undefined }, request: Uint8Array, depth: number, gasLimit: bigint,
     nested: (e: EcallRequest, h: OcallHandlers) => Promise<EnclaveMessage>,
   ): Promise<QueryChainAnswer> {
@@ -511,9 +542,9 @@ export class Compute {
       const addr = address('contract_addr');
       const info = addr && this.contractInfo(view, addr);
       if (body === 'code_info') {
-        const id = typeof v.code_id === 'number' ? BigInt(v.code_id) : -1n;
-        const code = id >= 0n ? this.codeInfo(view, id) : undefined;
-        if (code === undefined) return system({ no_such_code: { code_id: Number(id) } });
+        const id = u64(v.code_id as Json);
+        const code = id !== undefined ? this.codeInfo(view, id) : undefined;
+        if (id === undefined || code === undefined) return system({ no_such_code: { code_id: typeof v.code_id === 'number' ? v.code_id : 0 } });
         return ok({ code_id: Number(id), creator: code.creator, checksum: code.code_hash });
       }
       if (!addr || !info) return system({ no_such_contract: { addr: typeof v.contract_addr === 'string' ? v.contract_addr : '' } });
@@ -589,27 +620,46 @@ function enclaveText(e: unknown): string {
   throw e;
 }
 
-/** The contract's Ok value as cloak dispatches it, for both the 0.10 and the 1.x Response. */
-function parseResponse(text: string, generation: string, kind: 'init' | HandleType): ContractResponse {
-  const r = JSON.parse(text) as Record<string, unknown>;
-  const attrs = (x: unknown) => (Array.isArray(x) ? x : []).map((a: { key: string; value: string }) => ({ key: a.key, value: a.value }));
-  const data = typeof r.data === 'string' ? new Uint8Array(Buffer.from(r.data, 'base64')) : undefined;
-  const raw = Array.isArray(r.messages) ? (r.messages as Record<string, unknown>[]) : [];
-  const old = generation === 'v010' || generation.startsWith('v0');
-  const messages: SubMsg[] = raw.map((m) => {
-    if (old) return { id: 0n, msg: m, gasLimit: null, replyOn: 'never' };
-    return {
-      id: BigInt(m.id as number | string),
-      msg: m.msg as Record<string, unknown>,
-      gasLimit: m.gas_limit === null || m.gas_limit === undefined ? null : BigInt(m.gas_limit as number | string),
-      replyOn: m.reply_on as SubMsg['replyOn'],
-    };
+/**
+ * The contract's Ok value as cloak dispatches it, for both the 0.10 and the 1.x Response. Read with
+ * `parseExact` (ids and gas limits are u64s and must not be rounded); an id or gas limit that is not
+ * a u64 fails the call.
+ */
+function parseResponse(text: string, generation: string): ContractResponse {
+  let r: Record<string, Json>;
+  try {
+    r = parseExact(text) as Record<string, Json>;
+  } catch (e) {
+    throw ComputeError.invalidMsg(`the contract's response: ${(e as Error).message}`);
+  }
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) throw ComputeError.invalidMsg("the contract's response is not an object");
+  const attrs = (x: Json | undefined) => (Array.isArray(x) ? x : []).map((a) => {
+    const o = a as { key?: Json; value?: Json };
+    return { key: String(o?.key ?? ''), value: String(o?.value ?? '') };
   });
-  void kind;
+  const data = typeof r.data === 'string' ? new Uint8Array(Buffer.from(r.data, 'base64')) : undefined;
+  const raw = Array.isArray(r.messages) ? r.messages : [];
+  const old = generation === 'v010' || generation.startsWith('v0');
+  const messages: SubMsg[] = raw.map((m, i) => {
+    const sm = m as { [key: string]: Json };
+    if (sm === null || typeof sm !== 'object' || Array.isArray(sm)) throw ComputeError.invalidMsg(`messages[${i}] is not an object`);
+    if (old) return { id: 0n, msg: sm, gasLimit: null, replyOn: 'never' };
+    const id = u64(sm.id);
+    if (id === undefined) throw ComputeError.invalidMsg(`messages[${i}].id is not a u64`);
+    let gasLimit: bigint | null = null;
+    if (sm.gas_limit !== null && sm.gas_limit !== undefined) {
+      const g = u64(sm.gas_limit);
+      if (g === undefined) throw ComputeError.invalidMsg(`messages[${i}].gas_limit is not null or a u64`);
+      gasLimit = g;
+    }
+    if (!['always', 'error', 'success', 'never'].includes(sm.reply_on as string)) throw ComputeError.invalidMsg(`messages[${i}].reply_on is not always, error, success or never`);
+    if (sm.msg === null || typeof sm.msg !== 'object' || Array.isArray(sm.msg)) throw ComputeError.invalidMsg(`messages[${i}].msg is not an object`);
+    return { id, msg: sm.msg as Record<string, Json>, gasLimit, replyOn: sm.reply_on as SubMsg['replyOn'] };
+  });
   return {
     messages,
     attributes: attrs(old ? r.log : r.attributes),
-    events: (Array.isArray(r.events) ? r.events : []).map((e: { type: string; attributes?: unknown }) => ({ type: e.type, attributes: attrs(e.attributes) })),
+    events: (Array.isArray(r.events) ? r.events : []).map((e) => ({ type: String((e as { type?: Json })?.type ?? ''), attributes: attrs((e as { attributes?: Json })?.attributes) })),
     ...(data !== undefined ? { data } : {}),
   };
 }
@@ -628,7 +678,7 @@ function contractEvents(contract: string, r: ContractResponse): Event[] {
   if (own.length > 0) out.push(event('wasm', ['contract_address', contract], ...own.map(check)));
   for (const e of r.events) {
     const t = e.type.trim();
-    if (t.length < 2) throw ComputeError.invalidEvent(`event type "${t}" is too short`);
+    if (t.length < 3) throw ComputeError.invalidEvent(`event type "${t.slice(0, 64)}" is too short: at least 3 characters`);
     out.push(event(`wasm-${t}`, ['contract_address', contract], ...e.attributes.map(check)));
   }
   return out;

@@ -53,6 +53,7 @@ export class GasMeter {
 
   /** Charges `amount`; past the limit the meter stays at what was charged and OutOfGas is thrown. */
   consume(amount: bigint, descriptor: string): void {
+    if (amount < 0n) throw new RangeError(`gas: a negative charge (${amount}) for ${descriptor}`);
     this.used += amount;
     if (this.used > this.limit) throw new OutOfGas(descriptor, this.limit, this.used);
   }

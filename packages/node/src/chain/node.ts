@@ -52,6 +52,8 @@ export interface NodeOptions {
   blockTimeMs?: number;
   heartbeatMs?: number;
   maxBlockTxs?: number;
+  /** Most tx bytes in one block (CometBFT's default max_bytes, 21 MiB); a larger tx goes alone. */
+  maxBlockBytes?: number;
   maxMempoolTxs?: number;
   /** Largest tx accepted, in bytes (default 3 MiB: a 2 MiB contract upload with room to spare). */
   maxTxBytes?: number;
@@ -119,6 +121,8 @@ export function rfc3339(nanos: bigint): string {
 export class ChainNode {
   readonly store: Store;
   readonly app: App;
+  /** The app for simulations: its compute module calls the query enclaves. */
+  private readonly simulator: App;
   readonly compute: Compute;
   readonly chainId: string;
   private readonly enclave: EnclaveProcess;
@@ -135,6 +139,8 @@ export class ChainNode {
   private lastBlockAt = Date.now();
   private lastBlockStart = Date.now();
   private lastTimeNanos = 0n;
+  /** The hash of the last committed block (read once from the store, then kept). */
+  private lastBlockHash: string | undefined;
   private closed = false;
   /** CheckTx of the txs being broadcast, in arrival order. */
   private checking: Promise<unknown> = Promise.resolve();
@@ -150,6 +156,7 @@ export class ChainNode {
     this.compute = new Compute(this.enclave, this.queries, { toBech32, fromBech32 });
     this.chainId = o.genesis.chain_id;
     this.app = new App(this.compute, { chainId: this.chainId, minGasPrice: o.minGasPrice });
+    this.simulator = new App(new Compute(this.queries, this.queries, { toBech32, fromBech32 }), { chainId: this.chainId, minGasPrice: o.minGasPrice });
     this.checkCache = new Cache(store.state());
     const latest = this.latestBlock();
     if (latest) this.lastTimeNanos = parseTime(latest.block.header.time);
@@ -162,6 +169,7 @@ export class ChainNode {
       blockTimeMs: 500,
       heartbeatMs: 5000,
       maxBlockTxs: 5000,
+      maxBlockBytes: 22_020_096,
       maxMempoolTxs: 10_000,
       maxTxBytes: 3 * 1024 * 1024,
       queryGasLimit: 10_000_000n,
@@ -256,8 +264,10 @@ export class ChainNode {
 
   /** Runs a tx without signatures or fee checks on a throwaway cache (POST …/simulate). */
   async simulate(raw: Uint8Array): Promise<TxResult> {
+    // On the query enclaves (a simulation never waits in front of a block), with the gas of an API
+    // query at most, on a throwaway cache.
     const cache = new Cache(this.store.state());
-    return this.app.deliver(cache, raw, this.nextBlockInfo(), 0, txHash(raw), true);
+    return this.simulator.deliver(cache, raw, this.nextBlockInfo(), 0, txHash(raw), true, undefined, this.o.queryGasLimit);
   }
 
   // ---------------------------------------------------------------- blocks
@@ -307,10 +317,34 @@ export class ChainNode {
     return next;
   }
 
+  /** Takes queued txs for a block: at most maxBlockTxs and maxBlockBytes of tx bytes (at least one). */
+  private take(): { raw: Uint8Array; hash: string; tx: DecodedTx }[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.mempool.length && n < this.o.maxBlockTxs) {
+      bytes += this.mempool[n].raw.length;
+      if (n > 0 && bytes > this.o.maxBlockBytes) break;
+      n++;
+    }
+    return this.mempool.splice(0, n);
+  }
+
   private async produceNow(): Promise<number> {
     if (this.closing) throw new Error('the node is closed');
     this.lastBlockStart = Date.now();
-    const txs = this.mempool.splice(0, this.o.maxBlockTxs);
+    const txs = this.take();
+    try {
+      return await this.makeBlock(txs);
+    } catch (e) {
+      // The block was not committed: its txs are dropped (their senders see "not found" and may
+      // send again), and the mempool's view is rebuilt without their ante effects.
+      for (const t of txs) this.pending.delete(t.hash);
+      this.recheck();
+      throw e;
+    }
+  }
+
+  private async makeBlock(txs: { raw: Uint8Array; hash: string; tx: DecodedTx }[]): Promise<number> {
     const info = this.nextBlockInfo();
     const height = Number(info.height);
     const time = rfc3339(info.timeNanos);
@@ -336,12 +370,12 @@ export class ChainNode {
       };
       records.push({ hash: Buffer.from(txs[i].hash, 'hex'), record: enc.encode(JSON.stringify(rec)) });
     }
-    const prev = this.latestBlock();
+    this.lastBlockHash ??= this.latestBlock()?.block_id.hash ?? '';
     const header = {
       chain_id: this.chainId,
       height: String(height),
       time,
-      last_block_id: { hash: prev?.block_id.hash ?? '' },
+      last_block_id: { hash: this.lastBlockHash },
       data_hash: hexUp(sha256(enc.encode(txs.map((t) => t.hash).join('')))),
       app_hash: hexUp(this.store.appHash),
     };
@@ -352,10 +386,17 @@ export class ChainNode {
     const executed = Date.now();
     this.store.commitBlock(height, enc.encode(JSON.stringify(block)), records, cache);
     this.o.log?.('debug', 'block_committed', `height ${height}: ${txs.length} txs, executed in ${executed - this.lastBlockStart} ms, committed in ${Date.now() - executed} ms`);
+    this.lastBlockHash = block.block_id.hash;
     this.lastTimeNanos = info.timeNanos;
     this.lastBlockAt = Date.now();
     for (const t of txs) this.pending.delete(t.hash);
-    // The mempool's view starts again from the new state; what is still queued is checked again.
+    this.recheck();
+    this.onBlock?.(height);
+    return height;
+  }
+
+  /** The mempool's view starts again from the committed state; what is still queued is checked again. */
+  private recheck(): void {
     this.checkCache = new Cache(this.store.state());
     const still = this.mempool;
     this.mempool = [];
@@ -366,8 +407,6 @@ export class ChainNode {
         this.o.log?.('info', 'tx_dropped', `${t.hash}: ${r.log}`);
       }
     }
-    this.onBlock?.(height);
-    return height;
   }
 
   // ---------------------------------------------------------------- reads
