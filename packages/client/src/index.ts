@@ -9,7 +9,7 @@ export {
 } from './limits.js';
 export { DecodeError } from './wire.js';
 export { AddressError, toBech32, fromBech32, isAddress, canonicalAddress, addressFromPubkey } from './address.js';
-export { Key, MnemonicError, hdPath, verifySignature } from './keys.js';
+export { Key, MnemonicError, generateMnemonic, hdPath, verifySignature } from './keys.js';
 export type { Coin } from './coins.js';
 export { MsgSend, MsgSendResponse } from './bank.js';
 export {

@@ -1,16 +1,17 @@
 /**
  * secp256k1 account keys as secretjs's `Wallet` makes them (spec/secretjs-surface.md §2.1, §3.5):
  * a BIP-39 mnemonic (English wordlist, no passphrase) → seed → BIP-32 path m/44'/529'/0'/0/index
- * → private key; the 33-byte compressed public key; the bech32 `secret` address; and signatures as
- * SIGN_MODE_DIRECT wants them: ECDSA over SHA-256 of the sign bytes, 64-byte compact r‖s, low-S
- * (RFC 6979 deterministic nonces, @noble/curves). verifySignature is the node's side of the same
- * rule and never throws on hostile bytes: wrong sizes, points off the curve, r or s out of range
- * and high-S signatures are all just `false`.
+ * → private key; new 24-word mnemonics from the platform's CSPRNG; the 33-byte compressed public
+ * key; the bech32 `secret` address; and signatures as SIGN_MODE_DIRECT wants them: ECDSA over
+ * SHA-256 of the sign bytes, 64-byte compact r‖s, low-S (RFC 6979 deterministic nonces,
+ * @noble/curves). verifySignature is the node's side of the same rule and never throws on hostile
+ * bytes: wrong sizes, points off the curve, r or s out of range and high-S signatures are all just
+ * `false`.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HDKey } from '@scure/bip32';
-import { mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
+import { generateMnemonic as bip39Generate, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { addressFromPubkey, toBech32 } from './address.js';
 import { COIN_TYPE, PRIVATE_KEY_BYTES, PUBKEY_BYTES, SIGNATURE_BYTES } from './limits.js';
@@ -21,6 +22,14 @@ export function hdPath(index: number): string {
     throw new RangeError(`account index: expected an integer in 0..2^31-1, got ${index}`);
   }
   return `m/44'/${COIN_TYPE}'/0'/0/${index}`;
+}
+
+/**
+ * A new English BIP-39 mnemonic of 24 words (256 bits of entropy from `crypto.getRandomValues`),
+ * as `secretcli keys add` makes them.
+ */
+export function generateMnemonic(): string {
+  return bip39Generate(wordlist, 256);
 }
 
 /** A mnemonic that is not a valid English BIP-39 phrase. */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { Key, MnemonicError, hdPath, verifySignature } from '@cloak/client';
+import { Key, MnemonicError, generateMnemonic, hdPath, verifySignature } from '@cloak/client';
 
 const LOCALSECRET: [name: string, address: string, mnemonic: string][] = [
   ['a', 'secret1ap26qrlp8mcq2pg6r47w43l0y8zkqm8a450s03', 'grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar'],
@@ -59,6 +59,15 @@ test('invalid mnemonics are MnemonicErrors saying what is wrong', () => {
   assert.throws(() => Key.fromMnemonic([...words.slice(0, 23), 'abandon'].join(' ')), err(/bad checksum/));
   assert.throws(() => Key.fromMnemonic(A.toUpperCase()), err(/word 1 \("GRANT"\)/));
   assert.throws(() => Key.fromMnemonic(undefined as unknown as string), err(/expected a string/));
+});
+
+test('generateMnemonic: 24 valid English words, a different phrase each time', () => {
+  const m1 = generateMnemonic();
+  const m2 = generateMnemonic();
+  assert.equal(m1.split(' ').length, 24);
+  assert.notEqual(m1, m2);
+  assert.match(Key.fromMnemonic(m1).address, /^secret1[0-9a-z]{38}$/);
+  assert.notEqual(Key.fromMnemonic(m1).address, Key.fromMnemonic(m2).address);
 });
 
 test('a key from a private key: scalar 1 has the generator as public key', () => {

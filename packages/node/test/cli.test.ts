@@ -66,13 +66,13 @@ describe('cloak', () => {
     assert.equal(r.status, 0);
     assert.match(r.stdout, /Usage: cloak <command>/);
     assert.match(r.stdout, /check <file\.wasm>/);
-    assert.match(r.stdout, /npm start/);
+    for (const c of ['init', 'start', 'status', 'demo', 'keys add', 'tx bank send', 'query bank balances']) assert.ok(r.stdout.includes(c), c);
   });
 
   test('--help prints the usage', () => {
     const r = cloak('--help');
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /Commands:/);
+    assert.match(r.stdout, /Usage: cloak <command>/);
   });
 
   test('an unknown command or option is a usage error', () => {

@@ -9,13 +9,9 @@ import { join } from 'node:path';
 import { enclaveCommand } from '@cloak/enclave/launch';
 import { Key, buildTx, type Msg } from '@cloak/client';
 import { ChainNode, type NodeOptions } from '../../src/chain/node.js';
+import { DEV_ACCOUNTS } from '../../src/devnet.js';
 
-export const MNEMONICS = {
-  a: 'grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar',
-  b: 'jelly shadow frog dirt dragon use armed praise universe win jungle close inmate rain oil canvas beauty pioneer chef soccer icon dizzy thunder meadow',
-  c: 'chair love bleak wonder skirt permit say assist aunt credit roast size obtain minute throw sand usual age smart exact enough room shadow charge',
-  d: 'word twist toast cloth movie predict advance crumble escape whale sail such angry muffin balcony keen move employ cook valve hurt glimpse breeze brick',
-};
+export const MNEMONICS = Object.fromEntries(DEV_ACCOUNTS.map((d) => [d.name, d.mnemonic])) as Record<'a' | 'b' | 'c' | 'd', string>;
 
 export const keys = Object.fromEntries(Object.entries(MNEMONICS).map(([k, m]) => [k, Key.fromMnemonic(m)])) as Record<keyof typeof MNEMONICS, Key>;
 
