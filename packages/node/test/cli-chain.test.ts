@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,4 +131,17 @@ test("README's walkthrough script runs", async () => {
   const r = spawnSync('bash', ['scripts/walkthrough.sh', h, `127.0.0.1:${port}`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /"balance": "250"/);
+});
+
+test('a tx signed with a password-protected key and the wrong password: one line, exit 1, nothing sent', () => {
+  const h = home();
+  const right = join(h, 'right');
+  const wrong = join(h, 'wrong');
+  writeFileSync(right, 'correct horse battery\n');
+  writeFileSync(wrong, 'not the password\n');
+  assert.equal(cloak('keys', 'add', 'k', '--keyring-backend', 'file', '--password-file', right, '--home', h).status, 0);
+  // An unreachable node: the key is opened first, so the password is what fails.
+  const r = cloak('tx', 'bank', 'send', 'k', DEV_ACCOUNTS[1].address, '1uscrt', '--password-file', wrong, '--home', h, '--node', 'http://127.0.0.1:9');
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'cloak: wrong password for key k\n');
 });
