@@ -73,8 +73,9 @@ export class App {
     } catch (e) {
       return failed(e as TxFailure, [], 0n, 0n);
     }
-    // A simulation with no gas limit gets `maxGas`; none gets more.
-    let limit = simulate && tx.fee.gasLimit === 0n && maxGas !== undefined ? maxGas : tx.fee.gasLimit;
+    // A simulation ignores the tx's gas limit, as the SDK's (its meter is unbounded there; here it
+    // is `maxGas`, the gas of an API query), and reports what the tx would use.
+    let limit = simulate && maxGas !== undefined ? maxGas : tx.fee.gasLimit;
     if (maxGas !== undefined && limit > maxGas) limit = maxGas;
     const gas = new GasMeter(limit);
     const anteCache = cache.branch();
