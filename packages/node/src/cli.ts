@@ -67,15 +67,15 @@ async function main(argv: string[], io: Io): Promise<number> {
     return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`cloak: ${oneLine(e.message)}`);
-      if (e.helpFor !== undefined) io.err(`Run "cloak ${e.helpFor ? `${e.helpFor} ` : ''}--help" for usage.`);
+      const help = e.helpFor !== undefined ? ` (see "cloak ${e.helpFor ? `${e.helpFor} ` : ''}--help")` : '';
+      io.err(`cloak: ${oneLine(e.message)}${help}`);
       return 2;
     }
     const err = e as Error;
     const known = ['CliError', 'KeyringError', 'HomeError'].includes(err?.name);
     io.err(`cloak: ${known ? '' : 'internal error: '}${oneLine(err instanceof Error ? err.message : String(e))}`);
     if (verbose && err instanceof Error && err.stack) io.err(err.stack);
-    return known ? 1 : 2;
+    return 1;
   }
 }
 

@@ -72,10 +72,16 @@ export function initHome(dir: string, over: Partial<NodeConfig> = {}): Home {
     genesis_time: new Date().toISOString(),
     accounts: DEV_ACCOUNTS.map((a) => ({ address: a.address, coins: DEV_COINS.map((c) => ({ ...c })) })),
   };
-  mkdirSync(p.data, { recursive: true });
-  mkdirSync(p.keyring, { recursive: true, mode: 0o700 });
-  writeFileSync(p.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
-  writeFileSync(p.config, `${JSON.stringify(config, null, 2)}\n`);
+  try {
+    mkdirSync(p.data, { recursive: true });
+    mkdirSync(p.keyring, { recursive: true, mode: 0o700 });
+    writeFileSync(p.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+    writeFileSync(p.config, `${JSON.stringify(config, null, 2)}\n`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' ? 'a path in it is a file, not a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new HomeError(`cannot create the home ${dir}: ${why}`);
+  }
   return { dir: resolve(dir), config, genesis, dataDir: p.data, keyringDir: p.keyring };
 }
 

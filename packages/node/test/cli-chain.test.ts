@@ -145,3 +145,59 @@ test('a tx signed with a password-protected key and the wrong password: one line
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'cloak: wrong password for key k\n');
 });
+
+test("one node per home; --home finds its node's API; a home that cannot be, a changed genesis", async () => {
+  const h = home();
+  const port = await freePort();
+  const run = await start(h, port);
+  try {
+    // A second node on the same home (another port): refused, the first goes on.
+    const second = cloak('start', '--home', h, '--api', `127.0.0.1:${await freePort()}`);
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, /^cloak: cannot open the node's store in .*: the store in .* is in use by process \d+ \(another cloak node on this home\?\)\n$/);
+  } finally {
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0);
+  }
+  // A home whose config has its own API: commands with --home and no --node go there.
+  const h2 = home();
+  const port2 = await freePort();
+  assert.equal(cloak('init', '--home', h2, '--api', `127.0.0.1:${port2}`).status, 0);
+  const run2 = await start(h2, port2);
+  try {
+    const st = cloak('status', '--home', h2, '-o', 'json');
+    assert.equal(st.status, 0, st.stderr);
+    assert.equal(JSON.parse(st.stdout).node, `http://127.0.0.1:${port2}`);
+  } finally {
+    run2.child.kill('SIGTERM');
+    assert.equal(await run2.exited, 0);
+  }
+  // The chain began with this genesis: an edited one is refused, not silently ignored.
+  const g = JSON.parse(readFileSync(join(h2, 'genesis.json'), 'utf8'));
+  g.accounts[0].coins[0].amount = '5';
+  writeFileSync(join(h2, 'genesis.json'), JSON.stringify(g));
+  const edited = cloak('start', '--home', h2);
+  assert.equal(edited.status, 1);
+  assert.match(edited.stderr, /the genesis given differs from the one chain secretdev-1 began with/);
+
+  const empty = cloak('init', '--home', '');
+  assert.equal(empty.status, 2);
+  assert.match(empty.stderr, /^cloak: --home must not be empty/);
+  const file = join(home(), 'a-file');
+  writeFileSync(file, 'x');
+  const notDir = cloak('init', '--home', file);
+  assert.equal(notDir.status, 1);
+  assert.match(notDir.stderr, /^cloak: cannot create the home .*: a path in it is a file, not a directory\n$/);
+});
+
+test('a mnemonic typed where it does not belong is never echoed', () => {
+  const h = home();
+  const words = DEV_ACCOUNTS[3].mnemonic;
+  const r = cloak('keys', 'add', 'mine', '--recover', ...words.split(' '), '--home', h);
+  assert.equal(r.status, 2);
+  assert.ok(!words.split(' ').some((w) => w.length > 4 && r.stderr.includes(w)), r.stderr);
+  const typo = spawnSync(process.execPath, [CLI, 'keys', 'add', 'mine', '--recover', '--home', h], { input: `${words}z\n`, encoding: 'utf8' });
+  assert.equal(typo.status, 1);
+  assert.match(typo.stderr, /is not in the English BIP-39 wordlist/);
+  assert.ok(!typo.stderr.includes('brickz'), typo.stderr);
+});

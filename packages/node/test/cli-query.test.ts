@@ -62,7 +62,8 @@ function failed(r: Run, status: number, pattern: RegExp): void {
   assert.equal(r.status, status, `exit ${r.status}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('cloak: '));
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], pattern);
+  // A usage error ends with where to look for help, on the same line.
+  assert.match(lines[0].replace(/ \(see "cloak [^"]*--help"\)$/, ''), pattern);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(r.stdout, '');
 }
@@ -168,7 +169,7 @@ describe('cloak query compute', () => {
     assert.deepEqual(await json('query', 'compute', 'contract-hash', token), { code_hash: codeHash });
     const r = await cloak('query', 'compute', 'contract-hash', '1');
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^cloak: contract-hash takes a contract address, not a code id \(1\): use "cloak query compute code-hash 1"$/m);
+    assert.match(r.stderr, /^cloak: contract-hash takes a contract address, not a code id \(1\): use "cloak query compute code-hash 1" \(see "cloak query compute contract-hash --help"\)$/m);
   });
 
   test('query: the answer pretty-printed, or as the contract wrote it', async () => {
@@ -207,7 +208,7 @@ describe('cloak query tx, block, account', () => {
     const j = await json('query', 'tx', sendHash);
     assert.equal(j.txhash, sendHash);
     assert.equal(j.code, 0);
-    assert.deepEqual(j.data, [{ '@type': '/cosmos.bank.v1beta1.MsgSendResponse' }]);
+    assert.deepEqual(j.msg_responses, [{ '@type': '/cosmos.bank.v1beta1.MsgSendResponse' }]);
     const f = await ok('query', 'tx', failedHash);
     assert.match(f, /^code: 3 \(codespace compute\)$/m);
     assert.match(f, /^raw_log: .*Invalid zero amount/m);

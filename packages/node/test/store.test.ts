@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cache, LMDB_MAX_KEY, Store, changesDigest, nextAppHash } from '../src/store/index.js';
@@ -305,7 +305,7 @@ test('misuse throws: wrong parent, double commit, stale cache, closed store, bad
   again.close();
 });
 
-test('a commit refuses to overwrite what another process committed meanwhile', (t) => {
+test('another process cannot open a store in use; one that writes anyway is refused at commit', (t) => {
   const dir = tempDir(t);
   const store = Store.open(dir);
   try {
@@ -313,6 +313,11 @@ test('a commit refuses to overwrite what another process committed meanwhile', (
     const url = new URL('../src/store/index.js', import.meta.url).href;
     const script = `import { Store, Cache } from ${JSON.stringify(url)};
       const s = Store.open(${JSON.stringify(dir)}); s.commitBlock(1, new Uint8Array([1]), [], new Cache(s.state())); s.close();`;
+    const refused = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, new RegExp(`StoreInUse: the store in .* is in use by process ${process.pid}`));
+    // A writer that ignores the lock (it was removed under us): its commit wins, ours is refused.
+    rmSync(join(realpathSync(dir), 'cloak.lock'));
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.throws(() => store.commitBlock(1, b('mine'), [], cacheWith(store, [])), /changed by another writer: on disk at height 1, this handle at 0/);

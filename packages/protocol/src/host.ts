@@ -107,7 +107,10 @@ export class EnclaveProcess {
   private start(): void {
     // A minimal environment: nothing of the host's (NODE_OPTIONS could widen the permissions, and
     // variables may hold secrets).
-    const child = spawn(this.options.command, this.options.args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+    // Its own process group: a Ctrl-C in the node's terminal reaches the node, which finishes the
+    // block in progress before it stops the enclave; the enclave itself must not die first. It
+    // still ends with the node: its pipes close and it exits.
+    const child = spawn(this.options.command, this.options.args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: {}, detached: true });
     this.child = child;
     this.incarnation++;
     this.toEnclave = child.stdio[3] as Writable;

@@ -211,7 +211,8 @@ export async function startApi(node: ChainNode, options: ApiOptions = {}): Promi
     } catch (e) {
       if (e instanceof ApiError) return reply(res, e.status, e.body, e.headers);
       if (res.destroyed || req.destroyed) return;
-      log?.('error', 'api_error', `${method} ${shownPath}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      log?.('error', 'api_error', `${method} ${shownPath}: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof Error && e.stack) log?.('debug', 'api_error_stack', e.stack);
       reply(res, 500, errorJson(Grpc.unknown, `internal error: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
@@ -220,7 +221,8 @@ export async function startApi(node: ChainNode, options: ApiOptions = {}): Promi
     res.on('error', () => undefined);
     req.on('error', () => undefined);
     handle(req, res).catch((e: unknown) => {
-      log?.('error', 'api_error', e instanceof Error ? (e.stack ?? e.message) : String(e));
+      log?.('error', 'api_error', e instanceof Error ? e.message : String(e));
+      if (e instanceof Error && e.stack) log?.('debug', 'api_error_stack', e.stack);
       try {
         reply(res, 500, errorJson(Grpc.unknown, 'internal error'));
       } catch {

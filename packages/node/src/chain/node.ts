@@ -14,7 +14,7 @@
  * Block and tx records are JSON documents in the shapes the API serves (api/render.ts).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { EnclavePool, EnclaveProcess, type EnclaveProcessOptions, type Logger } from '@cloak/protocol';
+import { EnclaveError, EnclavePool, EnclaveProcess, Type, type EnclaveProcessOptions, type Logger } from '@cloak/protocol';
 import { addressFromPubkey, fromBech32, signDocBytes, toBech32, txHash, type DecodedTx } from '@cloak/client';
 import { SigVerifier } from './sigverify.js';
 import { Store } from '../store/store.js';
@@ -145,6 +145,8 @@ export class ChainNode {
   /** CheckTx of the txs being broadcast, in arrival order. */
   private checking: Promise<unknown> = Promise.resolve();
   private readonly verifier = new SigVerifier(new URL('./sigverify-worker.js', import.meta.url));
+  /** Called when the node can no longer make blocks (cloak start then exits). */
+  onFatal: ((e: Error) => void) | null = null;
   /** Called after each committed block (the API uses it to wake waiters). */
   onBlock: ((height: number) => void) | null = null;
 
@@ -182,6 +184,8 @@ export class ChainNode {
       else {
         const g = JSON.parse(dec.decode(store.genesis() ?? new Uint8Array())) as Genesis;
         if (g.chain_id !== o.genesis.chain_id) throw new Error(`the data directory holds chain ${g.chain_id}, not ${o.genesis.chain_id}`);
+        // A genesis changed after the chain began would be silently ignored: refuse it instead.
+        if (JSON.stringify(g) !== JSON.stringify(o.genesis)) throw new Error(`the genesis given differs from the one chain ${g.chain_id} began with (genesis.json edited after the first start? a new chain needs a new home)`);
         o.genesis = g;
       }
     } catch (e) {
@@ -191,6 +195,26 @@ export class ChainNode {
     const node = new ChainNode(store, o);
     node.schedule();
     return node;
+  }
+
+  /**
+   * Starts the enclave processes now (they start on first use otherwise) and checks that each
+   * answers an ecall: an enclave that cannot run is found before the node says it is ready.
+   */
+  async checkEnclaves(): Promise<void> {
+    const probe = async (e: { ecall: EnclaveProcess['ecall'] }) => {
+      // An ecall on code nobody has: the enclave asks for it, hears there is none and refuses: alive.
+      try {
+        await e.ecall({ type: Type.EcallQuery, codeHash: new Uint8Array(32), env: { height: 0n, timeNanos: 0n, chainId: this.chainId, contract: '' }, msg: new Uint8Array(0), gasLimit: 1n, depth: 1 }, {
+          readDb: () => undefined, range: () => [], loadCode: () => undefined, queryChain: () => Promise.reject(new Error('no queries in a probe')),
+        });
+      } catch (err) {
+        if (err instanceof EnclaveError) return;
+        throw err;
+      }
+    };
+    await probe(this.enclave);
+    await Promise.all(this.queries.processes.map((p) => probe(p)));
   }
 
   /** The enclave's mode ("interpreter, --jitless" / "v8 engine, JIT"). */
@@ -295,7 +319,14 @@ export class ChainNode {
       const due = this.mempool.length > 0 || Date.now() - this.lastBlockAt >= this.o.heartbeatMs;
       if (!due) return this.schedule(true);
       this.producing = this.produce().then(() => undefined, (e: unknown) => {
-        this.o.log?.('error', 'block_failed', e instanceof Error ? (e.stack ?? e.message) : String(e));
+        this.o.log?.('error', 'block_failed', e instanceof Error ? e.message : String(e));
+        if (e instanceof Error && e.stack) this.o.log?.('debug', 'block_failed_stack', e.stack);
+        // Another process wrote the store (lock.ts normally prevents it): this node cannot go on.
+        if (e instanceof Error && /changed by another writer/.test(e.message)) {
+          this.o.log?.('error', 'node_stopped', 'the store was changed by another process; this node stops making blocks');
+          this.closed = true;
+          this.onFatal?.(e);
+        }
       }).finally(() => {
         this.producing = null;
         this.schedule();

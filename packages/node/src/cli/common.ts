@@ -9,7 +9,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type Io } from '../io.js';
-import { DEFAULT_HOME } from '../home.js';
+import { DEFAULT_HOME, homeExists, loadHome } from '../home.js';
 import { DEV_API } from '../devnet.js';
 
 /** A command failed for a reason that is not a usage error: exit 1, one line. */
@@ -27,7 +27,7 @@ export const GLOBAL_OPTIONS = {
 
 export const GLOBAL_HELP = `Global options:
   --home DIR             the home directory (keyring and config; default ./${DEFAULT_HOME})
-  --node URL             the node's API (default http://${DEV_API})
+  --node URL             the node's API (default: the home's, from its config.json; else http://${DEV_API})
   -o, --output text|json print a result as text (default) or JSON
   --verbose              print a stack trace with an error
   -h, --help             show this help`;
@@ -60,17 +60,30 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
   }
   const n = parsed.positionals.length;
   if (n < positionals.min || n > positionals.max) {
-    throw new UsageError(n < positionals.min ? `missing ${positionals.names}` : `too many arguments: expected ${positionals.names || 'none'}, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}`, command);
+    // The extra arguments are not echoed: one may be a mnemonic typed where it does not belong.
+    throw new UsageError(n < positionals.min ? `missing ${positionals.names}` : `too many arguments: expected ${positionals.names || 'none'}, got ${n} (quote an argument that holds spaces)`, command);
   }
   const output = (values.output as string | undefined) ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be text or json, not "${output}"`, command);
+  const home = (values.home as string | undefined) ?? DEFAULT_HOME;
+  if (home.trim() === '') throw new UsageError('--home must not be empty', command);
   const global: Global = {
-    home: (values.home as string | undefined) ?? DEFAULT_HOME,
-    node: normaliseNode((values.node as string | undefined) ?? `http://${DEV_API}`, command),
+    home,
+    node: normaliseNode((values.node as string | undefined) ?? homeNode(home) ?? `http://${DEV_API}`, command),
     json: output === 'json',
     verbose: values.verbose === true,
   };
   return { values, positionals: parsed.positionals, global };
+}
+
+/**
+ * The API of the node this home runs (its config.json's `api`), so that `--home h` alone reaches the
+ * node started with `cloak start --home h`; undefined when there is no home or it listens on port 0.
+ */
+function homeNode(home: string): string | undefined {
+  if (!homeExists(home)) return undefined;
+  const api = loadHome(home).config.api;
+  return /:0$/.test(api) ? undefined : `http://${api}`;
 }
 
 /** `host:port` or an http(s) URL, without a trailing slash. */

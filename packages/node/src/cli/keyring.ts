@@ -118,7 +118,8 @@ export function addKey(
   try {
     key = Key.fromMnemonic(mnemonic, index);
   } catch (e) {
-    if (e instanceof MnemonicError) throw new KeyringError(e.message);
+    // Without the words: an error message may end up in a terminal's scrollback or a CI log.
+    if (e instanceof MnemonicError) throw new KeyringError(e.message.replace(/ \("[^"]*"\)/g, ''));
     throw e;
   }
   const dir = keyringDir(home);

@@ -19,7 +19,7 @@ required exports, import whitelist and signatures, memory/table/function limits,
 start function, capabilities. Every violation is listed with its rule id and byte offset.
 
 Options:
-  --json                   print the report as JSON
+  --json, -o json          print the report as JSON
   --reject-floats          reject float instructions in 1.x contracts too (Secret Network's rule)
   --max-initial-pages N    initial memory pages allowed (default 512)
   -h, --help               show this help
@@ -74,6 +74,7 @@ export function runCheck(args: string[], io: Io): number {
       strict: true,
       options: {
         json: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
         'reject-floats': { type: 'boolean' },
         'max-initial-pages': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -89,6 +90,9 @@ export function runCheck(args: string[], io: Io): number {
     io.out(CHECK_USAGE);
     return 0;
   }
+  // -o/--output json, as every cloak command takes it, is --json here.
+  if (values.output !== undefined && values.output !== 'json' && values.output !== 'text') throw new UsageError(`--output must be text or json, not "${values.output}"`, 'check');
+  if (values.output === 'json') values.json = true;
   if (positionals.length === 0) throw new UsageError('missing the contract file to check', 'check');
   if (positionals.length > 1) throw new UsageError(`expected one file, got ${positionals.length}: ${positionals.join(' ')}`, 'check');
   let maxInitialPages: number | undefined;

@@ -45,27 +45,34 @@ export async function runDemo(args: string[], io: Io): Promise<number> {
   const home = mkdtempSync(join(tmpdir(), 'cloak-demo-'));
   let stop!: () => void;
   const stopped = new Promise<void>((r) => (stop = r));
-  let url = '';
-  const lines: string[] = [];
+  let ready!: (url: string) => void;
+  const readyUrl = new Promise<string>((r) => (ready = r));
   const quiet: Io = {
     out: (t) => {
       const m = /^ready: (\S+)/.exec(t);
-      if (m) url = m[1];
-      lines.push(t);
+      if (m) ready(m[1]);
     },
     err: () => {},
   };
   const engine = p.values.engine === 'v8' ? 'v8' : 'interpreter';
+  // Ctrl-C during the demo stops the temporary node and removes its home, like the end of it does.
+  const interrupted = new Promise<never>((_, reject) => {
+    const on = () => reject(new CliError('interrupted'));
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+  });
   const running = startNode(home, { api: '127.0.0.1:0', block_time_ms: 100, engine }, quiet, false, stopped);
   try {
-    for (let i = 0; i < 200 && url === ''; i++) await new Promise((r) => setTimeout(r, 25));
-    if (url === '') throw new CliError(`the temporary node did not start: ${lines.join(' ').slice(0, 300)}`);
+    // The node's own failure to start (its reason), or ready.
+    const url = await Promise.race([readyUrl, running.then(() => { throw new CliError('the temporary node stopped before it was ready'); }), interrupted]);
     if (!p.global.json) io.err(`(a temporary node at ${url}, home ${home})`);
-    return await demo(url, wasm, io, p.global.json);
+    return await Promise.race([demo(url, wasm, io, p.global.json), interrupted]);
   } finally {
     stop();
     await running.catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
   }
 }
 

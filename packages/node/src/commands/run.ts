@@ -28,6 +28,7 @@ Options:
   --gas-limit N            wasm gas per call (default 100000000)
   --script FILE            read the lines from FILE instead of stdin
   --debug                  print the contract's debug messages to stderr
+  -o, --output json        accepted for symmetry with the other commands (the output is JSON lines)
   -h, --help               show this help
 
 Exit status: 0 every line ran, 1 a line could not be run or the contract was refused, 2 usage error.`;
@@ -42,6 +43,7 @@ export function runRun(args: string[], io: Io): number {
       options: {
         engine: { type: 'string' },
         'gas-limit': { type: 'string' },
+        output: { type: 'string', short: 'o' },
         script: { type: 'string' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -55,6 +57,8 @@ export function runRun(args: string[], io: Io): number {
     io.out(RUN_USAGE);
     return 0;
   }
+  // Every answer is a JSON line already: -o json (as every cloak command takes it) changes nothing.
+  if (values.output !== undefined && values.output !== 'json') throw new UsageError(`cloak run prints JSON lines only: --output must be json, not "${values.output}"`, 'run');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <contract.wasm>' : `expected one contract file, got ${positionals.length}`, 'run');
   const engine = values.engine ?? 'interpreter';
   if (engine !== 'interpreter' && engine !== 'v8') throw new UsageError(`--engine must be interpreter or v8, not "${engine}"`, 'run');

@@ -140,7 +140,13 @@ export async function startNode(dir: string, over: Partial<NodeConfig>, io: Io, 
       log: logger(io, config.log_level, 'node'),
     });
   } catch (e) {
-    throw new CliError(`cannot open the node's store in ${home.dataDir}: ${(e as Error).message}`);
+    throw new CliError(`cannot open the node's store in ${home.dataDir}: ${(e as Error).message.replace(/^Store\.open: /, '')}`);
+  }
+  try {
+    await node.checkEnclaves();
+  } catch (e) {
+    await node.close();
+    throw new CliError(`the enclave could not start (${node.enclaveMode}): ${(e as Error).message}`);
   }
   let api;
   try {
@@ -161,13 +167,27 @@ export async function startNode(dir: string, over: Partial<NodeConfig>, io: Io, 
     ...accounts.map((a) => `  ${a.name}  ${a.address}  ${a.mnemonic}`),
   ].join('\n'));
   io.out(json ? JSON.stringify({ ready: true, api: api.url }) : `ready: ${api.url} (Ctrl-C to stop)`);
-  await (stop ?? new Promise<void>((resolve) => {
+  let fatal: Error | undefined;
+  const failed = new Promise<void>((resolve) => {
+    node.onFatal = (e) => {
+      fatal = e;
+      resolve();
+    };
+  });
+  let onSignal: (() => void) | undefined;
+  await Promise.race([failed, stop ?? new Promise<void>((resolve) => {
+    onSignal = resolve;
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
-  }));
+  })]);
+  if (onSignal) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   io.err('cloak: stopping (finishing the current block, stopping the enclave, closing the store)…');
   await api.close();
   await node.close();
+  if (fatal) throw new CliError(`the node stopped: ${fatal.message}`);
   io.err('cloak: stopped');
   return 0;
 }

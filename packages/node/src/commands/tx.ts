@@ -507,8 +507,9 @@ const RESPONSE_DECODERS: Record<string, (v: Uint8Array) => Record<string, string
 const CONTRACT_DATA = new Set<string>([MsgInstantiateContractResponse.typeUrl, MsgExecuteContractResponse.typeUrl, MsgMigrateContractResponse.typeUrl]);
 
 /**
- * A committed tx for people and as JSON. The JSON is the node's tx_response with `data` decoded
- * (the list of message responses, each `{"@type", …fields}`; null if the bytes do not decode) and,
+ * A committed tx for people and as JSON. The JSON is the node's tx_response (`data` the hex of
+ * TxMsgData, as secretcli shows it), `msg_responses` with the message responses decoded (each
+ * `{"@type", …fields}`; null if the bytes do not decode) and,
  * at the top level, `code_id` and `code_hash` after a store, `contract_address` after an
  * instantiate, and the contract's data of an instantiate, execute or migrate as `output_data`
  * (base64) and `output_data_as_string` (secretcli's names).
@@ -540,7 +541,8 @@ export async function describeTx(rest: Rest, r: TxResponse): Promise<{ json: Rec
     extra.output_data = out.data;
     extra.output_data_as_string = textOf(Buffer.from(out.data, 'base64'));
   }
-  const json: Record<string, unknown> = { ...r, data: responses, ...extra };
+  // `data` stays the node's hex string, as secretcli prints it; the decoded responses sit beside it.
+  const json: Record<string, unknown> = { ...r, msg_responses: responses, ...extra };
 
   const lines = [`txhash: ${r.txhash}`, `code: ${r.code}${r.codespace ? ` (codespace ${r.codespace})` : ''}`, `height: ${r.height}`, `gas: ${r.gas_used} used of ${r.gas_wanted} wanted`];
   if (r.code !== 0) lines.push(`raw_log: ${r.raw_log}`);

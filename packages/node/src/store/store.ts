@@ -17,8 +17,9 @@
  *
  * Height is -1 before genesis (state() is then empty and appHash is 32 zero bytes), 0 after
  * `commitGenesis`, then each `commitBlock` adds one. The app hash chain is defined in apphash.ts.
- * One Store per directory per process (a second open throws); another process writing the same
- * directory is detected at the next commit, which throws rather than overwrite its blocks.
+ * One Store per directory: a second open in this process throws, and another live process holding
+ * the directory's lock (lock.ts) makes open throw StoreInUse; should another process write the
+ * directory anyway, that is detected at the next commit, which throws rather than overwrite.
  *
  * Everything read out (block, tx, genesis, state values) is a fresh plain Uint8Array the caller owns.
  * Misuse is thrown: a wrong height, a cache not made directly over this store's state or already
@@ -33,6 +34,7 @@ import { Cache, cacheInternals } from './kv.js';
 import type { KvReader } from './kv.js';
 import { LMDB_MAX_KEY, STORE_FORMAT } from './limits.js';
 import { StateDb, StateView } from './state.js';
+import { lockStore } from './lock.js';
 
 type Db = Database<Uint8Array, Uint8Array>;
 
@@ -62,6 +64,8 @@ export class Store {
   /** Shared with the state view: whether reads are allowed, and how many commits there have been. */
   readonly #status = { open: true, step: 0 };
   #height: number;
+  /** Releases the store's process lock (lock.ts). */
+  #unlock: () => void = () => {};
   #appHash: Uint8Array;
 
   private constructor(dir: string, root: RootDatabase<Uint8Array, Uint8Array>) {
@@ -84,6 +88,7 @@ export class Store {
     mkdirSync(resolve(dir), { recursive: true });
     const path = realpathSync(resolve(dir));
     if (openDirs.has(path)) throw new Error(`Store.open: the store in ${path} is already open in this process (close it first)`);
+    const unlock = lockStore(path);
     let root: RootDatabase<Uint8Array, Uint8Array>;
     try {
       root = open<Uint8Array, Uint8Array>(path, {
@@ -94,6 +99,7 @@ export class Store {
         maxDbs: 8,
       });
     } catch (e) {
+      unlock();
       throw new Error(`Store.open: cannot open LMDB in ${path}: ${(e as Error).message}`, { cause: e });
     }
     const maxKey = (root as unknown as { maxKeySize?: number }).maxKeySize;
@@ -103,8 +109,10 @@ export class Store {
       store = new Store(path, root);
     } catch (e) {
       void root.close();
+      unlock();
       throw e;
     }
+    store.#unlock = unlock;
     openDirs.add(path);
     return store;
   }
@@ -222,6 +230,7 @@ export class Store {
     openDirs.delete(this.#dir);
     // Only synchronous transactions were used, so nothing is queued and this closes at once.
     void this.#root.close();
+    this.#unlock();
   }
 
   /** The cache's changes, after checking it may be committed here. */
