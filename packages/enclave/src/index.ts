@@ -2,3 +2,4 @@
 export { CODE_CACHE, Enclave, HostMisbehaved, OcallStorage, clip, type EnclaveOptions, type OcallPort } from './dispatcher.js';
 export { PipePort } from './port.js';
 export { InProcessEnclave } from './inprocess.js';
+export { KeyManager, KeyManagerError, SEED_BYTES } from './keys.js';
