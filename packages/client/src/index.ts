@@ -22,7 +22,7 @@ export {
   PUBKEY_TYPE_URL, SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON, TxDecodeError, buildTx, encodeTxBody, encodeAuthInfo,
   encodeTxRaw, signDocBytes, decodeTx, txHash, txJson, type BuildTxOptions, type DecodedTx, type Fee,
 } from './tx.js';
-export { encodeTxMsgData, decodeTxMsgData, txMsgDataHex, txMsgDataFromHex } from './responses.js';
+export { encodeTxMsgData, decodeTxMsgData, txMsgDataHex, txMsgDataFromHex, msgResponseJson } from './responses.js';
 export {
   IO_KEY_BYTES, IO_NONCE_BYTES, SIV_TAG_BYTES, CODE_HASH_HEX_CHARS, EncryptionError, IoEncryption, parseSecretMessage,
   decryptAsChain, type SecretMessage, type OpenedSecretMessage,

@@ -5,8 +5,13 @@
  * Field 1 (`data`) is deprecated and left empty, as in cosmos-sdk 0.50. Encoding and decoding are
  * cosmjs-types' TxMsgData codec; decoding reads the bytes strictly first (wire.ts).
  */
-import { hex } from '@scure/base';
+import { base64, hex } from '@scure/base';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
+import { MsgSendResponse } from './bank.js';
+import {
+  MsgClearAdminResponse, MsgExecuteContractResponse, MsgInstantiateContractResponse, MsgMigrateContractResponse,
+  MsgStoreCodeResponse, MsgUpdateAdminResponse,
+} from './compute.js';
 import { ANY_SHAPE, type Any } from './msgs.js';
 import { DecodeError, finish, readMessage, type Shape } from './wire.js';
 
@@ -39,3 +44,34 @@ export function txMsgDataFromHex(text: string): Any[] {
   }
   return decodeTxMsgData(hex.decode(text.toLowerCase()));
 }
+
+/**
+ * A message response as the REST gateway shows it: `{"@type": typeUrl, …fields}` with u64s as
+ * decimal text and bytes as base64 (`code_id` of a store, `address` and `data` of an instantiate,
+ * `data` of an execute or migrate); a type this package does not know, or bytes that do not
+ * decode, keep their bytes under `value`.
+ */
+export function msgResponseJson(a: Any): { '@type': string } & { [key: string]: string } {
+  const render = RESPONSES[a.typeUrl];
+  if (render !== undefined) {
+    try {
+      return { '@type': a.typeUrl, ...render(a.value) };
+    } catch {
+      // fall through: shown as bytes
+    }
+  }
+  return { '@type': a.typeUrl, value: base64.encode(a.value) };
+}
+
+const RESPONSES: Record<string, (v: Uint8Array) => { [key: string]: string }> = {
+  [MsgSendResponse.typeUrl]: (v) => (MsgSendResponse.decode(v), {}),
+  [MsgStoreCodeResponse.typeUrl]: (v) => ({ code_id: MsgStoreCodeResponse.decode(v).codeId.toString() }),
+  [MsgInstantiateContractResponse.typeUrl]: (v) => {
+    const r = MsgInstantiateContractResponse.decode(v);
+    return { address: r.address, data: base64.encode(r.data) };
+  },
+  [MsgExecuteContractResponse.typeUrl]: (v) => ({ data: base64.encode(MsgExecuteContractResponse.decode(v).data) }),
+  [MsgMigrateContractResponse.typeUrl]: (v) => ({ data: base64.encode(MsgMigrateContractResponse.decode(v).data) }),
+  [MsgUpdateAdminResponse.typeUrl]: (v) => (MsgUpdateAdminResponse.decode(v), {}),
+  [MsgClearAdminResponse.typeUrl]: (v) => (MsgClearAdminResponse.decode(v), {}),
+};

@@ -252,3 +252,12 @@ test('gateway JSON of every message', () => {
   assert.deepEqual(new Uint8Array(Buffer.from(json.msg, 'base64')), blob);
   assert.equal(msgJson({ typeUrl: MsgExecuteContract.typeUrl, value: { sender: a, contract, msg: bytes(0xfb, 0xff), sentFunds: [], callbackSig: bytes(1) } }).msg, '+/8=');
 });
+
+test('msgResponseJson: the gateway form of each response; unknown or broken bytes kept as value', async () => {
+  const { msgResponseJson, MsgStoreCodeResponse, MsgInstantiateContractResponse } = await import('../src/index.js');
+  assert.deepEqual(msgResponseJson({ typeUrl: MsgStoreCodeResponse.typeUrl, value: MsgStoreCodeResponse.encode({ codeId: 7n }) }), { '@type': MsgStoreCodeResponse.typeUrl, code_id: '7' });
+  const inst = MsgInstantiateContractResponse.encode({ address: 'secret1xyz', data: Uint8Array.of(1, 2) });
+  assert.deepEqual(msgResponseJson({ typeUrl: MsgInstantiateContractResponse.typeUrl, value: inst }), { '@type': MsgInstantiateContractResponse.typeUrl, address: 'secret1xyz', data: 'AQI=' });
+  assert.deepEqual(msgResponseJson({ typeUrl: '/x.Y', value: Uint8Array.of(9) }), { '@type': '/x.Y', value: 'CQ==' });
+  assert.deepEqual(msgResponseJson({ typeUrl: MsgStoreCodeResponse.typeUrl, value: Uint8Array.of(0x08) }), { '@type': MsgStoreCodeResponse.typeUrl, value: 'CA==' });
+});

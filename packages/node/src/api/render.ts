@@ -9,8 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  MsgClearAdminResponse, MsgExecuteContractResponse, MsgInstantiateContractResponse, MsgMigrateContractResponse, MsgSendResponse,
-  MsgStoreCodeResponse, MsgUpdateAdminResponse, PUBKEY_TYPE_URL, decodeTx, decodeTxMsgData, toBech32, txJson, type Json,
+  PUBKEY_TYPE_URL, decodeTx, decodeTxMsgData, msgResponseJson, toBech32, txJson, type Json,
 } from '@cloak/client';
 import type { TxResult } from '../chain/app.js';
 import type { Account } from '../chain/auth.js';
@@ -119,31 +118,10 @@ export function checkTxResponse(r: BroadcastResult): Json {
   };
 }
 
-const RESPONSES: Record<string, (v: Uint8Array) => { [key: string]: Json }> = {
-  [MsgSendResponse.typeUrl]: (v) => (MsgSendResponse.decode(v), {}),
-  [MsgStoreCodeResponse.typeUrl]: (v) => ({ code_id: MsgStoreCodeResponse.decode(v).codeId.toString() }),
-  [MsgInstantiateContractResponse.typeUrl]: (v) => {
-    const r = MsgInstantiateContractResponse.decode(v);
-    return { address: r.address, data: b64(r.data) };
-  },
-  [MsgExecuteContractResponse.typeUrl]: (v) => ({ data: b64(MsgExecuteContractResponse.decode(v).data) }),
-  [MsgMigrateContractResponse.typeUrl]: (v) => ({ data: b64(MsgMigrateContractResponse.decode(v).data) }),
-  [MsgUpdateAdminResponse.typeUrl]: (v) => (MsgUpdateAdminResponse.decode(v), {}),
-  [MsgClearAdminResponse.typeUrl]: (v) => (MsgClearAdminResponse.decode(v), {}),
-};
-
 /** TxMsgData's msg_responses as Any-JSON (an unknown type keeps its bytes under "value"). */
 function msgResponses(data: Uint8Array): Json[] {
   if (data.length === 0) return [];
-  return decodeTxMsgData(data).map((a): Json => {
-    const render = RESPONSES[a.typeUrl];
-    if (render === undefined) return { '@type': a.typeUrl, value: b64(a.value) };
-    try {
-      return { '@type': a.typeUrl, ...render(a.value) };
-    } catch {
-      return { '@type': a.typeUrl, value: b64(a.value) };
-    }
-  });
+  return decodeTxMsgData(data).map((a): Json => msgResponseJson(a));
 }
 
 /** SimulateResponse of a simulation that succeeded. */

@@ -23,8 +23,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   Key, MAX_UINT64, MsgClearAdmin, MsgExecuteContract, MsgExecuteContractResponse, MsgInstantiateContract, MsgInstantiateContractResponse,
-  MsgMigrateContract, MsgMigrateContractResponse, MsgSend, MsgSendResponse, MsgStoreCode, MsgStoreCodeResponse, MsgUpdateAdmin,
-  MsgUpdateAdminResponse, MsgClearAdminResponse, buildTx, canonicalAddress, decodeTxMsgData, fromBech32, isAddress, txHash,
+  MsgMigrateContract, MsgMigrateContractResponse, MsgSend, MsgStoreCode, MsgStoreCodeResponse, MsgUpdateAdmin,
+  buildTx, canonicalAddress, decodeTxMsgData, fromBech32, isAddress, msgResponseJson, txHash,
   type Coin, type Msg,
 } from '@cloak/client';
 import { KeyringError, keyringDir, listKeys, loadKey, resolvePassword, showKey, type Backend } from '../cli/keyring.js';
@@ -491,19 +491,6 @@ async function codeHashOf(rest: Rest, codeId: bigint): Promise<string> {
 
 // ------------------------------------------------------------------ describing a committed tx
 
-const RESPONSE_DECODERS: Record<string, (v: Uint8Array) => Record<string, string>> = {
-  [MsgSendResponse.typeUrl]: (v) => (MsgSendResponse.decode(v), {}),
-  [MsgStoreCodeResponse.typeUrl]: (v) => ({ code_id: MsgStoreCodeResponse.decode(v).codeId.toString() }),
-  [MsgInstantiateContractResponse.typeUrl]: (v) => {
-    const r = MsgInstantiateContractResponse.decode(v);
-    return { address: r.address, data: b64(r.data) };
-  },
-  [MsgExecuteContractResponse.typeUrl]: (v) => ({ data: b64(MsgExecuteContractResponse.decode(v).data) }),
-  [MsgMigrateContractResponse.typeUrl]: (v) => ({ data: b64(MsgMigrateContractResponse.decode(v).data) }),
-  [MsgUpdateAdminResponse.typeUrl]: (v) => (MsgUpdateAdminResponse.decode(v), {}),
-  [MsgClearAdminResponse.typeUrl]: (v) => (MsgClearAdminResponse.decode(v), {}),
-};
-
 const CONTRACT_DATA = new Set<string>([MsgInstantiateContractResponse.typeUrl, MsgExecuteContractResponse.typeUrl, MsgMigrateContractResponse.typeUrl]);
 
 /**
@@ -517,10 +504,7 @@ const CONTRACT_DATA = new Set<string>([MsgInstantiateContractResponse.typeUrl, M
 export async function describeTx(rest: Rest, r: TxResponse): Promise<{ json: Record<string, unknown>; text: string }> {
   let responses: Record<string, string>[] | null = null;
   try {
-    responses = decodeTxMsgData(new Uint8Array(Buffer.from(r.data ?? '', 'hex'))).map((a) => {
-      const decode = RESPONSE_DECODERS[a.typeUrl];
-      return { '@type': a.typeUrl, ...(decode === undefined ? { value: b64(a.value) } : decode(a.value)) };
-    });
+    responses = decodeTxMsgData(new Uint8Array(Buffer.from(r.data ?? '', 'hex'))).map(msgResponseJson);
   } catch {
     responses = null;
   }
