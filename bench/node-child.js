@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { enclaveCommand } from '@cloak/enclave/launch';
 import { ChainNode } from '../packages/node/dist/src/chain/node.js';
 import { startApi } from '../packages/node/dist/src/api/server.js';
-import { keys } from '../packages/node/dist/test/support/chain.js';
+import { DEV_ACCOUNTS, DEV_COINS } from '../packages/node/dist/src/devnet.js';
 
 const { values } = parseArgs({ options: { engine: { type: 'string' }, dir: { type: 'string' }, 'block-ms': { type: 'string', default: '500' } } });
 const node = ChainNode.open({
@@ -13,7 +13,7 @@ const node = ChainNode.open({
   genesis: {
     chain_id: 'secretdev-1',
     genesis_time: '2026-01-01T00:00:00Z',
-    accounts: Object.values(keys).map((k) => ({ address: k.address, coins: [{ denom: 'uscrt', amount: '1000000000000000000' }] })),
+    accounts: DEV_ACCOUNTS.map((a) => ({ address: a.address, coins: DEV_COINS })),
   },
   enclave: { ...enclaveCommand({ jit: values.engine === 'v8' }), timeoutMs: 120_000 },
   blockTimeMs: Number(values['block-ms']),

@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MemoryStorage, Vm } from '@cloak/vm';
 import { Key, MsgExecuteContract, MsgInstantiateContract, MsgSend, MsgStoreCode, buildTx, fromBech32 } from '@cloak/client';
-import { keys } from '../packages/node/dist/test/support/chain.js';
+import { DEV_ACCOUNTS } from '../packages/node/dist/src/devnet.js';
 import { median, row, fmtNum } from './harness.js';
+
+const keys = Object.fromEntries(DEV_ACCOUNTS.map((d) => [d.name, Key.fromMnemonic(d.mnemonic)]));
 
 const enc = new TextEncoder();
 const TOKEN = new URL('../packages/contracts/build/token-v1.wasm', import.meta.url);

@@ -17,7 +17,7 @@ import type { Cache } from '../store/kv.js';
 import { ante, type AnteOptions } from './ante.js';
 import { VerifiedTxs } from './sigverify.js';
 import { Compute, Ctx, type BlockInfo } from './compute.js';
-import { SdkError, TxFailure } from './errors.js';
+import { SdkError, TxFailure, internalFailure } from './errors.js';
 import { event, withMsgIndex, type Event } from './events.js';
 import { GasMeter, OutOfGas } from './gas.js';
 import { msgSigner, runMsg } from './msgs.js';
@@ -121,7 +121,7 @@ function asFailure(e: unknown): TxFailure {
   if (e instanceof TxFailure) return e;
   if (e instanceof OutOfGas) return SdkError.outOfGas(`${e.message}: out of gas`);
   // Anything else is a bug in cloak; the tx fails with it rather than the node.
-  return new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+  return internalFailure(e);
 }
 
 function failed(f: TxFailure, events: Event[], gasWanted: bigint, gasUsed: bigint): TxResult {

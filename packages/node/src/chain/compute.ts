@@ -29,10 +29,10 @@ import { Cache, type KvReader } from '../store/kv.js';
 import { Auth } from './auth.js';
 import { Bank } from './bank.js';
 import { checkCoins, coinsText, type Coin } from './coins.js';
-import { ComputeError, SdkError, TxFailure } from './errors.js';
+import { ComputeError, SdkError, TxFailure, internalFailure } from './errors.js';
 import { event, type Event } from './events.js';
 import { GAS, GasMeter, OutOfGas } from './gas.js';
-import { MeteredKv, PREFIX, be64, json, key, parse, prefixEnd } from './state.js';
+import { MeteredKv, PREFIX, be64, json, key, parse, prefixEnd, readBe64 } from './state.js';
 import { parseExact, u64, type Json } from './json.js';
 import { MsgExecuteContractResponse, MsgInstantiateContractResponse, MsgMigrateContractResponse } from '@cloak/client';
 
@@ -304,7 +304,7 @@ export class Compute {
   private addHistory(ctx: Ctx, address: Uint8Array, entry: HistoryEntry): void {
     const p = key(PREFIX.history, address);
     const last = ctx.cache.range(p, prefixEnd(p), true, 1)[0];
-    const n = last === undefined ? 0n : new DataView(last[0].buffer, last[0].byteOffset + p.length, 8).getBigUint64(0) + 1n;
+    const n = last === undefined ? 0n : readBe64(last[0], p.length) + 1n;
     ctx.kv.set(key(PREFIX.history, address, be64(n)), json(entry));
   }
 
@@ -385,7 +385,7 @@ export class Compute {
       else if (e instanceof OutOfGas) error = SdkError.outOfGas(e.message);
       // Anything else is a fault of this message (a bug in cloak included): its branch is dropped
       // and the contract hears of it like any failure, rather than the tx failing half-handled.
-      else error = new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      else error = internalFailure(e);
     } finally {
       if (limited) ctx.gas.consume(gas.consumed > (sub.gasLimit as bigint) ? (sub.gasLimit as bigint) : gas.consumed, 'sub-message');
     }
@@ -639,7 +639,7 @@ function parseResponse(text: string, generation: string): ContractResponse {
   });
   const data = typeof r.data === 'string' ? new Uint8Array(Buffer.from(r.data, 'base64')) : undefined;
   const raw = Array.isArray(r.messages) ? r.messages : [];
-  const old = generation === 'v010' || generation.startsWith('v0');
+  const old = generation.startsWith('v0');
   const messages: SubMsg[] = raw.map((m, i) => {
     const sm = m as { [key: string]: Json };
     if (sm === null || typeof sm !== 'object' || Array.isArray(sm)) throw ComputeError.invalidMsg(`messages[${i}] is not an object`);

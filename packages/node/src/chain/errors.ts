@@ -12,6 +12,11 @@ export class TxFailure extends Error {
   }
 }
 
+/** A fault of cloak itself while handling a tx: the tx fails with it (code 1), not the node. */
+export function internalFailure(e: unknown): TxFailure {
+  return new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 const sdk = (code: number) => (message: string) => new TxFailure('sdk', code, message);
 const compute = (code: number) => (message: string) => new TxFailure('compute', code, message);
 

@@ -24,7 +24,7 @@ import { Auth, type Account } from './auth.js';
 import { Bank } from './bank.js';
 import { checkCoins, type Coin } from './coins.js';
 import { Compute, type BlockInfo, type CodeInfo, type HistoryEntry } from './compute.js';
-import { SdkError, TxFailure } from './errors.js';
+import { SdkError, TxFailure, internalFailure } from './errors.js';
 import type { Event } from './events.js';
 import { GasMeter } from './gas.js';
 import { MeteredKv, PREFIX, be64, key, parse, prefixEnd, readBe64 } from './state.js';
@@ -272,7 +272,7 @@ export class ChainNode {
     try {
       this.app.check(this.checkCache, raw, hash, BigInt(this.store.height + 1), tx);
     } catch (e) {
-      const f = e instanceof TxFailure ? e : new TxFailure('sdk', 1, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      const f = e instanceof TxFailure ? e : internalFailure(e);
       return { code: f.code, codespace: f.codespace, log: f.message, txhash: hash };
     }
     this.mempool.push({ raw, hash, tx });

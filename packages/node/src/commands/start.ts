@@ -6,7 +6,7 @@
  * accounts, one `ready` line) and runs until SIGINT/SIGTERM, then shuts down cleanly: the API stops
  * taking requests, the block in progress is finished, the enclaves are stopped, the store closed.
  */
-import { LOG_LEVELS, enclaveLogger, type LogLevel, type Logger } from '@cloak/protocol';
+import { LOG_LEVELS, enclaveLogger, type LogLevel } from '@cloak/protocol';
 import { enclaveCommand } from '@cloak/enclave/launch';
 import { ChainNode } from '../chain/node.js';
 import { startApi } from '../api/server.js';
@@ -103,14 +103,6 @@ export async function runInit(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function logger(io: Io, level: LogLevel, source: string): Logger {
-  const max = LOG_LEVELS.indexOf(level);
-  return (l, event, message) => {
-    if (LOG_LEVELS.indexOf(l) > max) return;
-    io.err(`${new Date().toISOString()} ${source} ${l} ${event} ${JSON.stringify(message)}`);
-  };
-}
-
 /**
  * Runs the node until `stop` resolves (by default SIGINT or SIGTERM). Exported for tests, which
  * stop it themselves.
@@ -137,7 +129,7 @@ export async function startNode(dir: string, over: Partial<NodeConfig>, io: Io, 
       enclave: { ...launch, log: enclaveLogger({ level: config.log_level, production: config.log_level !== 'debug', write: (l) => io.err(l) }) },
       blockTimeMs: config.block_time_ms,
       heartbeatMs: config.heartbeat_ms,
-      log: logger(io, config.log_level, 'node'),
+      log: enclaveLogger({ level: config.log_level, source: 'node', write: (l) => io.err(l) }),
     });
   } catch (e) {
     throw new CliError(`cannot open the node's store in ${home.dataDir}: ${(e as Error).message.replace(/^Store\.open: /, '')}`);
@@ -150,7 +142,7 @@ export async function startNode(dir: string, over: Partial<NodeConfig>, io: Io, 
   }
   let api;
   try {
-    api = await startApi(node, { host, port, log: logger(io, config.log_level, 'api') });
+    api = await startApi(node, { host, port, log: enclaveLogger({ level: config.log_level, source: 'api', write: (l) => io.err(l) }) });
   } catch (e) {
     await node.close();
     const m = (e as Error).message;

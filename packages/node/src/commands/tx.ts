@@ -367,7 +367,7 @@ async function submit(p: Parsed, io: Io, key: Key, msg: Msg, defaultGas: bigint,
   const sign = (gasLimit: bigint, amount: Coin[]) => buildTx({
     msgs: [msg], memo, fee: { amount, gasLimit }, key, sequence: account.sequence, accountNumber: account.number, chainId,
   });
-  const feeFor = (gasLimit: bigint): Coin[] => fixedFee ?? (gasLimit === 0n ? [] : [{ denom: price.denom, amount: ((gasLimit * price.num + price.den - 1n) / price.den).toString() }]);
+  const feeFor = (gasLimit: bigint): Coin[] => fixedFee ?? (gasLimit === 0n ? [] : feeAt(gasLimit, price));
   if (auto) {
     // Gas limit 0 asks the node for its most; a fee like the real one makes the ante charge the same.
     let sim: { gas_info?: { gas_used?: string } };
@@ -420,11 +420,16 @@ export async function sendTx(rest: Rest, key: Key, msgs: Msg[], o: { gas?: bigin
   const gas = o.gas ?? GAS_BANK;
   const chainId = o.chainId ?? (await nodeChainId(rest));
   const account = await accountOf(rest, key.address);
-  const fee = o.fee ?? [{ denom: DEFAULT_GAS_PRICE.denom, amount: ((gas * DEFAULT_GAS_PRICE.num + DEFAULT_GAS_PRICE.den - 1n) / DEFAULT_GAS_PRICE.den).toString() }];
+  const fee = o.fee ?? feeAt(gas, DEFAULT_GAS_PRICE);
   const raw = buildTx({ msgs, memo: o.memo ?? '', fee: { amount: fee, gasLimit: gas }, key, sequence: account.sequence, accountNumber: account.number, chainId });
   const checked = await broadcast(rest, raw, 'sync');
   if (checked.code !== 0) throw refusal(checked, txHash(raw));
   return waitForTx(rest, checked.txhash || txHash(raw));
+}
+
+/** The fee for `gas` at `price`: ceil(gas × price), as secretjs computes it. */
+function feeAt(gas: bigint, price: { denom: string; num: bigint; den: bigint }): Coin[] {
+  return [{ denom: price.denom, amount: ((gas * price.num + price.den - 1n) / price.den).toString() }];
 }
 
 /** POST /cosmos/tx/v1beta1/txs: the CheckTx outcome (sync, async) or the committed tx (block). */
